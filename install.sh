@@ -9,9 +9,9 @@
 set -eu
 
 prog=install.sh
-# The phrase every linkbox binary carries (src/main.rs MULTICALL_MARKER): how
+# The line every linkbox binary carries (src/main.rs MULTICALL_MARKER): how
 # a file is known to be ours, whatever its version.
-marker='a linkbox multi-call binary'
+marker='This is a linkbox multi-call binary.'
 
 usage() {
 	cat <<'EOF'

@@ -14,8 +14,10 @@ use common::error::{Error, finish, set_program_name, write_stderr};
 use common::output::Output;
 
 /// install.sh recognises a linkbox binary by this phrase (grep), so it must
-/// stay in the binary: it is part of the usage text.
-pub const MULTICALL_MARKER: &str = "a linkbox multi-call binary";
+/// stay in the binary: it is part of the usage text. The leading newline
+/// makes it start a line of the file: BusyBox grep matches each line with
+/// strstr, which a NUL earlier on the same line would stop.
+pub const MULTICALL_MARKER: &str = "\nThis is a linkbox multi-call binary.";
 
 fn main() {
     let mut args = std::env::args_os();
@@ -96,7 +98,7 @@ fn print(text: &str) -> Result<i32, Error> {
 fn usage() -> String {
     let names: Vec<&str> = applets::TABLE.iter().map(|(name, _)| *name).collect();
     format!(
-        "linkbox {version}: {MULTICALL_MARKER}.\n\
+        "linkbox {version}{MULTICALL_MARKER}\n\
          One program that becomes the tool it is started as, by the name of its link.\n\
          \n\
          Usage: linkbox APPLET [ARGUMENT]...\n\

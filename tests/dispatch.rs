@@ -110,7 +110,10 @@ fn multicall_help_version_and_bad_options() {
     let help = run(&binary, None, &["--help"]);
     assert_eq!(help.code, Some(0));
     let text = help.stdout_str();
-    assert!(text.starts_with(&format!("linkbox {VERSION}: a linkbox multi-call binary.\n")), "{text}");
+    assert!(
+        text.starts_with(&format!("linkbox {VERSION}\nThis is a linkbox multi-call binary.\n")),
+        "{text}"
+    );
     assert!(text.ends_with(&format!("Applets: {}\n", applet_names().join(", "))), "{text}");
     assert_eq!(run(&binary, None, &[]).stdout, help.stdout);
     run(&binary, None, &["--version"]).expect(0, &format!("linkbox {VERSION}\n"), "");
