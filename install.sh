@@ -97,6 +97,16 @@ build() {
 	esac
 }
 
+# The applet names, from the binary itself; a binary for another machine
+# (--target aarch64-...) answers through qemu-user when binfmt does not run it.
+list_applets() {
+	"$1" --list 2>/dev/null && return
+	for qemu in "qemu-${target%%-*}-static" "qemu-${target%%-*}" qemu-aarch64-static; do
+		if command -v "$qemu" >/dev/null 2>&1 && "$qemu" "$1" --list 2>/dev/null; then return; fi
+	done
+	return 1
+}
+
 is_linkbox() { [ -f "$1" ] && grep -q -F "$marker" "$1" 2>/dev/null; }
 
 # What stands at a name: missing, current (already linked the way asked),
@@ -130,7 +140,7 @@ rm -f "$destdir$bindir"/.linkbox.linkbox-tmp.* "$link_path"/.*.linkbox-tmp.*
 if [ "$uninstall" = yes ]; then
 	[ -n "$binary" ] || binary=$bin_path
 	[ -x "$binary" ] || die "nothing to uninstall: no $binary"
-	names=$("$binary" --list) || die "cannot run $binary to list its applets"
+	names=$(list_applets "$binary") || die "cannot run $binary to list its applets"
 	removed=0
 	for name in $names; do
 		link=$link_path/$name
@@ -150,7 +160,7 @@ if [ -z "$binary" ]; then
 fi
 [ -f "$binary" ] || die "no binary at $binary"
 is_linkbox "$binary" || die "$binary is not a linkbox binary"
-names=$("$binary" --list) || die "cannot run $binary to list its applets"
+names=$(list_applets "$binary") || die "cannot run $binary to list its applets"
 
 mkdir -p "$destdir$bindir" "$link_path"
 if [ -f "$bin_path" ] && [ ! -L "$bin_path" ] && cmp -s "$binary" "$bin_path"; then
