@@ -237,7 +237,9 @@ impl FilePrinter {
                 spec.string(&mut sink.line, found.as_deref().unwrap_or(b"?"));
                 return Ok(found.is_some());
             }
-            (b's', _) => spec.unsigned(out, raw.stx_size),
+            // coreutils 9.1 prints the size through intmax_t (later
+            // versions as unsigned, without `+` and space flags).
+            (b's', _) => spec.signed(out, raw.stx_size as i64),
             (b'r', Some(b'H')) => spec.unsigned(out, raw.stx_rdev_major.into()),
             (b'r', Some(_)) => spec.unsigned(out, raw.stx_rdev_minor.into()),
             (b'r', None) => spec.unsigned(out, status.represented_device()),
@@ -289,6 +291,12 @@ impl FilePrinter {
                 Ok(target) => {
                     sink.line.extend_from_slice(b" -> ");
                     spec.string(&mut sink.line, &quote_as(target.as_os_str().as_bytes(), self.quoting, false));
+                    // GNU filters the flags of the one format buffer in
+                    // place twice; when that dropped exactly one flag, the
+                    // second pass leaves "%...ss" and an `s` follows.
+                    if spec.dropped_string_flags == 1 && !spec.overflow {
+                        sink.line.push(b's');
+                    }
                 }
                 Err(err) => {
                     let words = errno::describe(&err);

@@ -46,13 +46,16 @@ fn directive_spec(format: &[u8], percent: usize) -> (Spec, usize) {
     let mut at = percent + 1;
     while let Some(flag) = format.get(at).and_then(|&b| Flags::from_byte(b)) {
         spec.flags.insert(flag);
+        if flag != Flags::MINUS {
+            spec.dropped_string_flags += 1;
+        }
         at += 1;
     }
-    let (width, after) = number(format, at);
+    let (width, after) = number(format, at, &mut spec.overflow);
     spec.width = width;
     at = after;
     if format.get(at) == Some(&b'.') {
-        let (precision, after) = number(format, at + 1);
+        let (precision, after) = number(format, at + 1, &mut spec.overflow);
         spec.precision = if after == at + 1 { Precision::Bare } else { Precision::Digits(precision) };
         at = after;
     }
@@ -60,11 +63,16 @@ fn directive_spec(format: &[u8], percent: usize) -> (Spec, usize) {
 }
 
 /// Decimal digits from `at`, saturating at `i32::MAX` as GNU's strtol use
-/// does; returns the value and the index after the digits.
-fn number(format: &[u8], mut at: usize) -> (usize, usize) {
+/// does (setting `overflow` past it); returns the value and the index
+/// after the digits.
+fn number(format: &[u8], mut at: usize, overflow: &mut bool) -> (usize, usize) {
     let mut value: usize = 0;
     while let Some(digit) = format.get(at).filter(|b| b.is_ascii_digit()) {
-        value = value.saturating_mul(10).saturating_add(usize::from(digit - b'0')).min(i32::MAX as usize);
+        value = value.saturating_mul(10).saturating_add(usize::from(digit - b'0'));
+        if value > i32::MAX as usize {
+            *overflow = true;
+            value = i32::MAX as usize;
+        }
         at += 1;
     }
     (value, at)

@@ -303,6 +303,7 @@ fn run(applet: &'static str, args: Vec<OsString>) -> Result<i32, Error> {
             all_ok &= print_file_system(&mut sink, &formats.regular, name)?;
         }
     } else {
+        time::prefer_time_zone_files();
         let mask = formats.regular.letters().fold(0, |mask, letter| mask | statx_mask(letter));
         let mut printer = FilePrinter::new(options.follow_links, quoting);
         for name in &parsed.operands {

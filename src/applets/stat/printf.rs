@@ -79,6 +79,12 @@ pub struct Spec {
     /// 0 when none is given (a leading `0` is a flag, never a width).
     pub width: usize,
     pub precision: Precision,
+    /// A width or precision past INT_MAX: glibc's printf fails with
+    /// EOVERFLOW and prints nothing of the directive.
+    pub overflow: bool,
+    /// How many flag characters `%s` drops (all but `-`); GNU's `%N`
+    /// reuses the format it filtered, which matters when this is 1.
+    pub dropped_string_flags: usize,
 }
 
 /// Flags each kind of output keeps (GNU stat's `make_format` calls).
@@ -97,6 +103,9 @@ enum Radix {
 impl Spec {
     /// `%s`: the width pads with spaces, the precision cuts bytes.
     pub fn string(&self, out: &mut Vec<u8>, text: &[u8]) {
+        if self.overflow {
+            return;
+        }
         let text = match self.precision.for_printf() {
             Some(max) if max < text.len() => &text[..max],
             _ => text,
@@ -112,25 +121,25 @@ impl Spec {
     /// `%jd`, returning the length printed, as printf does.
     fn signed_counted(&self, out: &mut Vec<u8>, value: i64) -> usize {
         let flags = self.flags.only(SIGNED_FLAGS);
-        integer(out, flags, self.width, self.precision.for_printf(), value < 0, value.unsigned_abs(), Radix::Decimal, true)
+        integer(out, self.overflow, flags, self.width, self.precision.for_printf(), value < 0, value.unsigned_abs(), Radix::Decimal, true)
     }
 
     /// `%ju`.
     pub fn unsigned(&self, out: &mut Vec<u8>, value: u64) {
         let flags = self.flags.only(UNSIGNED_FLAGS);
-        integer(out, flags, self.width, self.precision.for_printf(), false, value, Radix::Decimal, false);
+        integer(out, self.overflow, flags, self.width, self.precision.for_printf(), false, value, Radix::Decimal, false);
     }
 
     /// `%jo`.
     pub fn octal(&self, out: &mut Vec<u8>, value: u64) {
         let flags = self.flags.only(OCTAL_HEX_FLAGS);
-        integer(out, flags, self.width, self.precision.for_printf(), false, value, Radix::Octal, false);
+        integer(out, self.overflow, flags, self.width, self.precision.for_printf(), false, value, Radix::Octal, false);
     }
 
     /// `%jx`.
     pub fn hex(&self, out: &mut Vec<u8>, value: u64) {
         let flags = self.flags.only(OCTAL_HEX_FLAGS);
-        integer(out, flags, self.width, self.precision.for_printf(), false, value, Radix::Hex, false);
+        integer(out, self.overflow, flags, self.width, self.precision.for_printf(), false, value, Radix::Hex, false);
     }
 
     /// Seconds since the Epoch the way GNU's `out_epoch_sec` prints them:
@@ -145,7 +154,7 @@ impl Spec {
         };
         // The seconds get the flags and, when the width leaves room for the
         // fraction, the rest of the width; a `-` moves to the fraction.
-        let mut seconds_spec = Spec { flags: self.flags, width: self.width, precision: Precision::Absent };
+        let mut seconds_spec = Spec { precision: Precision::Absent, overflow: false, ..*self };
         let width = if precision != 0 { self.width } else { 0 };
         if width > 1 {
             seconds_spec.width = 0;
@@ -226,6 +235,7 @@ fn pad(out: &mut Vec<u8>, left_adjust: bool, width: usize, text: &[u8]) {
 #[allow(clippy::too_many_arguments)]
 fn integer(
     out: &mut Vec<u8>,
+    overflow: bool,
     flags: Flags,
     width: usize,
     precision: Option<usize>,
@@ -234,6 +244,9 @@ fn integer(
     radix: Radix,
     signed: bool,
 ) -> usize {
+    if overflow {
+        return 0;
+    }
     let mut digits_buf = [0u8; 22];
     let mut at = digits_buf.len();
     let base = match radix {
