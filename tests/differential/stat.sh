@@ -63,10 +63,17 @@ files=(regular empty dir link broken dirlink fifo hardlink 'a b' "it's" $'n\nl' 
 # tmpfs takes times ext4 cannot hold (years before 1901 and after 2446).
 shm=
 if [ -d /dev/shm ] && shm=$(mktemp -d /dev/shm/stat-diff.XXXXXX 2>/dev/null); then
-	for t in -62198755200 -62198755200.5 -93724128000 99999999999999 -99999999999999 67768036191676799 67768036191676800; do
+	for t in -62198755200 -62198755200.5 -93724128000 99999999999999 -99999999999999 67768036191676799; do
 		: >"$shm/t$t" && touch -d "@$t" "$shm/t$t"
 	done
 	files+=("$shm"/t*)
+fi
+# The first time whose UTC year overflows an int: glibc gives up on it in
+# some zones and not in others (musl in none), so it is shown in UTC only.
+in_any_zone=("${files[@]}")
+if [ -n "$shm" ]; then
+	: >"$shm/overflow" && touch -d @67768036191676800 "$shm/overflow"
+	files+=("$shm/overflow")
 fi
 
 # Free blocks and inodes of a busy file system change between two runs, so
@@ -138,9 +145,9 @@ done
 # Time zones for the human-readable times.
 for tz in UTC0 America/New_York Europe/Amsterdam Asia/Kolkata Australia/Lord_Howe Factory Foo '<-00>0' :Europe/Paris \
 	EST5EDT PST8PDT 'EST5EDT,M3.2.0,M11.1.0' 'XYZ-3:30' ''; do
-	compare "TZ=$tz" -- -c '%x|%y|%z|%w|%10.4y|%-40y|' "${files[@]}"
+	compare "TZ=$tz" -- -c '%x|%y|%z|%w|%10.4y|%-40y|' "${in_any_zone[@]}"
 done
-compare TZ=Europe/Amsterdam -- "${files[@]}"
+compare TZ=Europe/Amsterdam -- "${in_any_zone[@]}"
 
 # Every file-system directive.
 fs_directives=(a b c d f i l n s S t T Hd Lr m q)

@@ -18,14 +18,9 @@ pub fn human_time(out: &mut Vec<u8>, seconds: i64, nanoseconds: u32) {
     // SAFETY: an all-zero `tm` is a valid value (null tm_zone included).
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     // A time_t narrower than the seconds is a time localtime cannot take.
-    // glibc also gives up on a time whose UTC year overflows an int even
-    // when the local one would not (musl does not): check that first.
     let converted = seconds.try_into().is_ok_and(|time| {
-        // SAFETY: both pointers are to live locals; the calls write only `tm`.
-        unsafe {
-            (seconds.unsigned_abs() < 1 << 55 || !libc::gmtime_r(&time, &mut tm).is_null())
-                && !libc::localtime_r(&time, &mut tm).is_null()
-        }
+        // SAFETY: both pointers are to live locals; localtime_r writes only `tm`.
+        unsafe { !libc::localtime_r(&time, &mut tm).is_null() }
     });
     if !converted {
         let _ = write!(out, "{seconds}.{nanoseconds:09}");
