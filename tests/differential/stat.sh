@@ -231,6 +231,7 @@ c -L broken regular
 c -L -c %N broken link
 c -f missing /proc
 c -c '%m|%C' regular dir link /dev/null /
+[ -n "$quiet" ] && c -c '%m|%n' "$quiet/file" "$quiet/sub" "$quiet" "$quiet/sub/.." "$scratch/quiet/../quiet/file"
 c -c '%x' missing "$(printf 'bad\nname')"
 
 echo "stat differential: $cases cases, $differences differences"
