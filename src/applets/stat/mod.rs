@@ -258,11 +258,11 @@ fn default_format(file_system: bool, terse: bool, device: bool) -> String {
     format
 }
 
-/// The format for most files, and the one for device files (GNU's
-/// default shows their device type; a user format serves both).
+/// The format for most files, and the one for device files: GNU's
+/// default shows their device type; a user format serves both.
 struct Formats {
     regular: Format,
-    device: Format,
+    device: Option<Format>,
 }
 
 impl Formats {
@@ -270,15 +270,22 @@ impl Formats {
         match &options.format {
             Some(user) => {
                 let trailing: &[u8] = if user.printf { b"" } else { b"\n" };
-                let parse = || Format::parse(user.text.as_bytes(), user.printf, table, trailing);
-                Formats { regular: parse(), device: parse() }
+                Formats { regular: Format::parse(user.text.as_bytes(), user.printf, table, trailing), device: None }
             }
             None => {
                 let parse = |device| {
-                    Format::parse(default_format(options.file_system, options.terse, device).as_bytes(), false, table, b"")
+                    let text = default_format(options.file_system, options.terse, device);
+                    Format::parse(text.as_bytes(), false, table, b"")
                 };
-                Formats { regular: parse(false), device: parse(true) }
+                Formats { regular: parse(false), device: Some(parse(true)) }
             }
+        }
+    }
+
+    fn for_file(&self, is_device: bool) -> &Format {
+        match &self.device {
+            Some(device) if is_device => device,
+            _ => &self.regular,
         }
     }
 }
@@ -334,8 +341,7 @@ fn print_file(
             return Ok(false);
         }
     };
-    let format = if status.is_device() { &formats.device } else { &formats.regular };
-    print_pieces(sink, format, |sink, directive| printer.render(sink, directive, &status, name))
+    print_pieces(sink, formats.for_file(status.is_device()), |sink, directive| printer.render(sink, directive, &status, name))
 }
 
 fn print_file_system(sink: &mut Sink, format: &Format, name: &OsStr) -> Result<bool, Error> {
