@@ -163,24 +163,31 @@ impl Options {
     }
 }
 
+/// Why a value matched no choice.
+#[derive(Debug, PartialEq, Eq)]
+enum NoMatch {
+    Invalid,
+    /// An abbreviation of several.
+    Ambiguous,
+}
+
 /// GNU's argmatch: an exact name, or an abbreviation of exactly one.
-fn argmatch<T: Copy>(value: &[u8], choices: &[(&str, T)]) -> Result<T, bool> {
+fn argmatch<T: Copy>(value: &[u8], choices: &[(&str, T)]) -> Result<T, NoMatch> {
     if let Some(&(_, exact)) = choices.iter().find(|(name, _)| name.as_bytes() == value) {
         return Ok(exact);
     }
     let mut matches = choices.iter().filter(|(name, _)| name.as_bytes().starts_with(value));
     match (matches.next(), matches.next()) {
         (Some(&(_, only)), None) => Ok(only),
-        // `Err(true)`: ambiguous.
-        (Some(_), Some(_)) => Err(true),
-        _ => Err(false),
+        (Some(_), Some(_)) => Err(NoMatch::Ambiguous),
+        _ => Err(NoMatch::Invalid),
     }
 }
 
 fn cached_mode(value: &OsStr) -> Result<Cached, Error> {
     const MODES: [(&str, Cached); 3] = [("default", Cached::Default), ("never", Cached::Never), ("always", Cached::Always)];
-    argmatch(value.as_bytes(), &MODES).map_err(|ambiguous| {
-        let problem = if ambiguous { "ambiguous" } else { "invalid" };
+    argmatch(value.as_bytes(), &MODES).map_err(|no_match| {
+        let problem = if no_match == NoMatch::Ambiguous { "ambiguous" } else { "invalid" };
         let valid: String = MODES.iter().map(|(name, _)| format!("\n  - {}", quote(name.as_bytes()))).collect();
         Error::usage(format!(
             "{problem} argument {} for {}\nValid arguments are:{valid}",
@@ -385,4 +392,42 @@ fn print_pieces(
     }
     sink.end_file()?;
     Ok(ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(args: &[&str]) -> Result<Options, Error> {
+        let parsed = parse(command("stat"), args.iter().map(OsString::from).collect(), Syntax::COREUTILS)?;
+        Options::from_parsed(&parsed)
+    }
+
+    #[test]
+    fn last_format_wins_and_cached_abbreviates() {
+        let parsed = options(&["-c", "%s", "--printf=%n", "-L", "--cached=al", "-tf", "x"]).unwrap();
+        assert_eq!(
+            parsed,
+            Options {
+                follow_links: true,
+                file_system: true,
+                terse: true,
+                format: Some(UserFormat { text: "%n".into(), printf: true }),
+                cached: Cached::Always,
+            }
+        );
+        let parsed = options(&["--printf=%n", "--format", "%s", "x"]).unwrap();
+        assert_eq!(parsed.format, Some(UserFormat { text: "%s".into(), printf: false }));
+        assert!(options(&["--cached=x"]).is_err());
+    }
+
+    #[test]
+    fn argmatch_as_gnu() {
+        let choices = [("literal", 1), ("locale", 2), ("shell", 3), ("shell-always", 4)];
+        assert_eq!(argmatch(b"lit", &choices), Ok(1));
+        assert_eq!(argmatch(b"shell", &choices), Ok(3));
+        assert_eq!(argmatch(b"l", &choices), Err(NoMatch::Ambiguous));
+        assert_eq!(argmatch(b"", &choices), Err(NoMatch::Ambiguous));
+        assert_eq!(argmatch(b"x", &choices), Err(NoMatch::Invalid));
+    }
 }
