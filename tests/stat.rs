@@ -212,6 +212,7 @@ fn ids_devices_and_inodes_match_the_file() {
 fn socket_and_hard_links() {
     let sandbox = fixture();
     let _listener = std::os::unix::net::UnixListener::bind(sandbox.path("s")).unwrap();
+    fs::set_permissions(sandbox.path("s"), fs::Permissions::from_mode(0o755)).unwrap();
     fs::hard_link(sandbox.path("f"), sandbox.path("h")).unwrap();
     stat(&sandbox, &["-c", "%F %A", "s"]).expect(0, "socket srwxr-xr-x\n", "");
     let inode = fs::metadata(sandbox.path("f")).unwrap().ino();
