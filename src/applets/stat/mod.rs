@@ -311,21 +311,39 @@ fn run(applet: &'static str, args: Vec<OsString>) -> Result<i32, Error> {
         options.format.as_ref().is_some_and(|user| user.text.as_bytes().windows(2).any(|pair| pair == b"%N"));
     let quoting = if asks_for_quoting { quoting_from_environment(&mut sink)? } else { Style::Literal };
 
+    let printed = print_operands(&mut sink, &options, &formats, quoting, &parsed.operands);
+    if printed.is_err() {
+        // A fatal error mid-line: what was printed goes out before the
+        // message, as GNU's error() flushes stdout first.
+        let _ = sink.flush();
+    }
+    let all_ok = printed?;
+    sink.finish()?;
+    Ok(if all_ok { 0 } else { 1 })
+}
+
+/// Every operand in turn; `Ok(false)` when any failed.
+fn print_operands(
+    sink: &mut Sink,
+    options: &Options,
+    formats: &Formats,
+    quoting: Style,
+    operands: &[OsString],
+) -> Result<bool, Error> {
     let mut all_ok = true;
     if options.file_system {
-        for name in &parsed.operands {
-            all_ok &= print_file_system(&mut sink, &formats.regular, name)?;
+        for name in operands {
+            all_ok &= print_file_system(sink, &formats.regular, name)?;
         }
     } else {
         time::prefer_time_zone_files();
         let mask = formats.regular.letters().fold(0, |mask, letter| mask | statx_mask(letter));
         let mut printer = FilePrinter::new(options.follow_links, quoting);
-        for name in &parsed.operands {
-            all_ok &= print_file(&mut sink, &mut printer, &formats, &options, mask, name)?;
+        for name in operands {
+            all_ok &= print_file(sink, &mut printer, formats, options, mask, name)?;
         }
     }
-    sink.finish()?;
-    Ok(if all_ok { 0 } else { 1 })
+    Ok(all_ok)
 }
 
 fn print_file(
@@ -384,10 +402,7 @@ fn print_pieces(
             Piece::Text(text) => sink.line.extend_from_slice(text),
             Piece::Directive(d) => ok &= directive(sink, d)?,
             Piece::Warning(message) => sink.warn(message)?,
-            Piece::Invalid(text) => {
-                sink.flush()?;
-                return Err(Error::new(format!("{}: invalid directive", quote(text))));
-            }
+            Piece::Invalid(text) => return Err(Error::new(format!("{}: invalid directive", quote(text)))),
         }
     }
     sink.end_file()?;
