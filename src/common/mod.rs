@@ -11,6 +11,7 @@ pub mod errno;
 pub mod error;
 pub mod output;
 pub mod quote;
+pub mod users;
 
 use std::ffi::OsString;
 
