@@ -40,8 +40,8 @@ snapshot() {
 run_side() {
     rm -rf "$work" "$shm"
     mkdir "$work" "$shm"
-    (cd "$work" && eval "$2") >/dev/null 2>&1
-    (cd "$work" && PATH="$1:$base_path" && eval "$3") >"$scratch/out.stdout" 2>"$scratch/out.stderr" </dev/null
+    (cd "$work" && export SHM="$shm" && eval "$2") >/dev/null 2>&1
+    (cd "$work" && export SHM="$shm" PATH="$1:$base_path" && eval "$3") >"$scratch/out.stdout" 2>"$scratch/out.stderr" </dev/null
     echo $? >"$scratch/out.status"
     (cd "$work" && snapshot) >"$scratch/out.tree"
 }
@@ -274,7 +274,40 @@ c "$links" 'mkdir -p x/y; chmod 0 x; ln -v a x/y/z; chmod 755 x'
 c "$links" 'ln -s loop1 loop2; ln -s loop2 loop1; ln -v a loop1'
 c "$links" 'ln -s loop1 loop2; ln -s loop2 loop1; ln -v a b loop1'
 c "$links" 'ln -s loop1 loop2; ln -s loop2 loop1; ln -srv a loop1/x'
-c "$links" 'touch /dev/shm/ln-differential.$PPID/f 2>/dev/null; ln /dev/shm/ln-differential.*/f x'
+# --- another filesystem (tmpfs), when there is one
+if [ "$(stat -f -c %T /dev/shm 2>/dev/null)" != "$(stat -f -c %T /tmp)" ]; then
+    c "$links; touch \$SHM/f" 'ln "$SHM/f" x'
+    c "$links; touch \$SHM/f" 'ln -v "$SHM/f" a d 2>&1'
+    c "$links; touch \$SHM/f" 'ln -fv "$SHM/f" a'
+    c "$links; touch \$SHM/f" 'ln -bfv "$SHM/f" a'
+    c "$links; touch \$SHM/f" 'ln -Lv "$SHM/f" "$SHM/g"; ln -sv "$SHM/f" x'
+fi
+# --- not root: permissions, protected_hardlinks (the backup then cannot be
+# a second link to the old file)
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    nobody='setpriv --reuid=65534 --regid=65534 --clear-groups'
+    c "$links" "$nobody ln -v a x"
+    c "$links" "$nobody ln -sfv a b"
+    c "$links; mkdir w; chmod 777 w; touch w/b; chmod 600 a w/b" "$nobody ln -v a w/x"
+    c "$links; mkdir w; chmod 777 w; touch w/b; chmod 600 w/b" "cd w && $nobody ln -bsfv ../a b"
+    c "$links; mkdir w; chmod 777 w; touch w/b; chmod 600 w/b" "cd w && $nobody ln --backup=t -sfv ../a b"
+    c "$links; mkdir w; chmod 777 w; touch w/b; chmod 600 w/b" "cd w && $nobody ln -sfv ../a b"
+    c "$links; mkdir w; chmod 1777 w; touch w/b" "cd w && $nobody ln -sfv ../a b"
+    c "$links; mkdir w; chmod 777 w; touch w/b; chmod 600 w/b; mkdir w/b~" "cd w && $nobody ln -bsfv ../a b"
+    c "$links; mkdir w; chmod 777 w; touch w/b w/b.~1~; chmod 700 w" "$nobody ln --backup=existing -sfv ../a w/b"
+    c "$links; mkdir w; touch w/b; chmod 333 w" "$nobody ln --backup=existing -sfv ../a w/b; chmod 755 w"
+    c "$links" "echo y | $nobody ln -i a b"
+fi
+# --- help (GNU's closing lines point to GNU's web pages: not compared)
+# Help up to GNU's closing pointers to its web pages, which are not ours.
+help_body() {
+    awk '/^GNU coreutils online help/ { exit } { print }' | awk 'NF { for (; n; n--) print ""; print; next } { n++ }'
+}
+c "$files" 'ln --help | help_body'
+c "$files" 'ln --help -z | help_body'
+c "$files" 'ln -z --help'
+c "$files" 'ln --version >/dev/null'
+c "$files" 'ln --he a b | help_body'
 # --- relative
 c "$links" 'mkdir -p x/y/z; ln -srv a x/y/z/l'
 c "$links" 'mkdir -p x/y/z; ln -srv "$PWD/a" x/l'

@@ -185,22 +185,27 @@ fn back_up(temps: &mut TempNames, dir: Dir, dest: &[u8], backup: &[u8], new_link
         Ok(()) => Ok(OldFile::LinkedAsBackup),
         // GNU's rename replaces an older backup of that name; so do we, by
         // renaming a fresh link over it.
-        Err(Errno::EEXIST) => {
-            let temp = temps.create(dest, link_old)?;
-            let renamed = renameat(dir, name(&temp), dir, name(backup));
-            // Still there if the old backup was the same file already.
-            let _ = unlinkat(dir, name(&temp), UnlinkatFlags::NoRemoveDir);
-            renamed.map(|()| OldFile::LinkedAsBackup)
-        }
+        Err(Errno::EEXIST) => match temps.create(dest, link_old) {
+            Ok(temp) => {
+                let renamed = renameat(dir, name(&temp), dir, name(backup));
+                // Still there if the old backup was the same file already.
+                let _ = unlinkat(dir, name(&temp), UnlinkatFlags::NoRemoveDir);
+                renamed.map(|()| OldFile::LinkedAsBackup)
+            }
+            Err(err) if cannot_link(err) => exchange_to_backup(dir, dest, backup, new_link),
+            Err(err) => Err(err),
+        },
         // The old name is gone (GNU: no backup then).
         Err(Errno::ENOENT) => Ok(OldFile::Replaced),
-        // No second link to this file is allowed (protected_hardlinks, a
-        // full link count, a filesystem without hard links): swap.
-        Err(Errno::EPERM | Errno::EMLINK | Errno::EOPNOTSUPP) => {
-            exchange_to_backup(dir, dest, backup, new_link)
-        }
+        Err(err) if cannot_link(err) => exchange_to_backup(dir, dest, backup, new_link),
         Err(err) => Err(err),
     }
+}
+
+/// No second link to this file is allowed: protected_hardlinks, a full
+/// link count, a filesystem without hard links.
+fn cannot_link(err: Errno) -> bool {
+    matches!(err, Errno::EPERM | Errno::EMLINK | Errno::EOPNOTSUPP)
 }
 
 /// Swaps the new link in with RENAME_EXCHANGE (both names exist
