@@ -8,6 +8,7 @@ mod options;
 mod relative;
 mod replace;
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
@@ -95,9 +96,10 @@ fn run(applet: &'static str, args: Vec<OsString>) -> Result<i32, Error> {
             }
             let fd = fd.as_ref().map(File::as_raw_fd);
             let mut ok = Ok(true);
+            let mut dest = Vec::new();
             for source in sources.iter() {
                 let base = last_component(source.as_bytes());
-                let (mut dest, base_offset) = file_name_concat(dir.as_bytes(), base);
+                let base_offset = file_name_concat(dir.as_bytes(), base, &mut dest);
                 let base_len = without_trailing_slashes(&dest[base_offset..]).len();
                 dest.truncate(base_offset + base_len);
                 match linker.link(source, fd, &dest[base_offset..], &dest, Attempt::NotTried) {
@@ -209,7 +211,8 @@ impl Linker<'_> {
                 }
             }
         }
-        let mut target = source.to_os_string();
+        // The name the link holds: SOURCE, or with -r its relative form.
+        let mut target = Cow::Borrowed(source);
         let mut backup_name = None;
         let result = match attempt {
             Attempt::Done(Ok(())) => Ok(false),
@@ -220,12 +223,12 @@ impl Linker<'_> {
                 }
                 if options.relative {
                     target = match relative::relative_target(source, OsStr::from_bytes(dest)) {
-                        Ok(relative) => relative,
+                        Ok(relative) => Cow::Owned(relative),
                         Err((unchanged, message)) => {
                             if let Some(message) = message {
                                 self.warn(message.to_string());
                             }
-                            unchanged
+                            Cow::Owned(unchanged)
                         }
                     };
                 }

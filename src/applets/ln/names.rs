@@ -41,12 +41,13 @@ pub fn dir_name(name: &[u8]) -> Vec<u8> {
 }
 
 /// `dir` joined with `base` by one slash (none after a root or a
-/// trailing slash); also where `base` starts in the result.
-pub fn file_name_concat(dir: &[u8], base: &[u8]) -> (Vec<u8>, usize) {
+/// trailing slash), into `joined` (reused from name to name); returns
+/// where `base` starts in it.
+pub fn file_name_concat(dir: &[u8], base: &[u8], joined: &mut Vec<u8>) -> usize {
     let dir_base = last_component(dir);
     let dir_base_len = base_len(dir_base);
     let dir_len = dir.len() - dir_base.len() + dir_base_len;
-    let mut joined = Vec::with_capacity(dir_len + 1 + base.len());
+    joined.clear();
     joined.extend_from_slice(&dir[..dir_len]);
     let base_starts_with_slash = base.first() == Some(&b'/');
     if dir_base_len > 0 {
@@ -58,7 +59,7 @@ pub fn file_name_concat(dir: &[u8], base: &[u8]) -> (Vec<u8>, usize) {
     }
     let base_offset = joined.len();
     joined.extend_from_slice(base);
-    (joined, base_offset)
+    base_offset
 }
 
 /// `name` without the slashes that end its last component.
@@ -87,10 +88,15 @@ mod tests {
 
     #[test]
     fn concatenation_as_gnulib() {
-        assert_eq!(file_name_concat(b"d", b"a"), (b"d/a".to_vec(), 2));
-        assert_eq!(file_name_concat(b"d//", b"a"), (b"d/a".to_vec(), 2));
-        assert_eq!(file_name_concat(b"/", b"a"), (b"/a".to_vec(), 1));
-        assert_eq!(file_name_concat(b".", b""), (b"./".to_vec(), 2));
+        let concat = |dir: &[u8], base: &[u8]| {
+            let mut joined = b"old contents".to_vec();
+            let offset = file_name_concat(dir, base, &mut joined);
+            (joined, offset)
+        };
+        assert_eq!(concat(b"d", b"a"), (b"d/a".to_vec(), 2));
+        assert_eq!(concat(b"d//", b"a"), (b"d/a".to_vec(), 2));
+        assert_eq!(concat(b"/", b"a"), (b"/a".to_vec(), 1));
+        assert_eq!(concat(b".", b""), (b"./".to_vec(), 2));
         assert_eq!(without_trailing_slashes(b"d/b//"), b"d/b");
         assert_eq!(without_trailing_slashes(b""), b"");
     }

@@ -12,7 +12,8 @@ use std::os::fd::RawFd;
 use std::os::unix::ffi::OsStrExt;
 
 use nix::errno::Errno;
-use nix::fcntl::{AtFlags, RenameFlags, renameat, renameat2};
+use nix::libc;
+use nix::fcntl::{AtFlags, renameat};
 use nix::unistd::{UnlinkatFlags, linkat, symlinkat, unlinkat};
 
 /// The kind of link to make.
@@ -212,12 +213,12 @@ fn cannot_link(err: Errno) -> bool {
 /// throughout), then renames the old file, now at the temporary name, to
 /// its backup name.
 fn exchange_to_backup(dir: Dir, dest: &[u8], backup: &[u8], new_link: &[u8]) -> Result<OldFile, Errno> {
-    match renameat2(dir, name(new_link), dir, name(dest), RenameFlags::RENAME_EXCHANGE) {
+    match exchange(dir, new_link, dest) {
         Ok(()) => match renameat(dir, name(new_link), dir, name(backup)) {
             Ok(()) => Ok(OldFile::ExchangedToBackup),
             Err(err) => {
                 // Put the old file back; the caller removes the new link.
-                let _ = renameat2(dir, name(new_link), dir, name(dest), RenameFlags::RENAME_EXCHANGE);
+                let _ = exchange(dir, new_link, dest);
                 Err(err)
             }
         },
@@ -227,4 +228,18 @@ fn exchange_to_backup(dir: Dir, dest: &[u8], backup: &[u8], new_link: &[u8]) -> 
         }
         Err(err) => Err(err),
     }
+}
+
+/// renameat2(RENAME_EXCHANGE) by its system call: nix wraps it for glibc
+/// targets only, and linkbox is usually a static musl binary.
+fn exchange(dir: Dir, first: &[u8], second: &[u8]) -> Result<(), Errno> {
+    let first = std::ffi::CString::new(first).map_err(|_| Errno::EINVAL)?;
+    let second = std::ffi::CString::new(second).map_err(|_| Errno::EINVAL)?;
+    let dir = dir.unwrap_or(libc::AT_FDCWD);
+    // SAFETY: both names are NUL-terminated and outlive the call; the
+    // kernel only reads them.
+    let result = unsafe {
+        libc::syscall(libc::SYS_renameat2, dir, first.as_ptr(), dir, second.as_ptr(), libc::RENAME_EXCHANGE)
+    };
+    Errno::result(result).map(drop)
 }
