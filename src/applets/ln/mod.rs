@@ -79,6 +79,7 @@ fn run(applet: &'static str, args: Vec<OsString>) -> Result<i32, Error> {
         just_created: None,
         temps: TempNames::new(),
         out: &mut out,
+        stdout_failed: false,
     };
     let ok = match &plan {
         Plan::OneLink { source, dest, attempt } => {
@@ -113,8 +114,11 @@ fn run(applet: &'static str, args: Vec<OsString>) -> Result<i32, Error> {
             ok
         }
     };
+    let stdout_failed = linker.stdout_failed;
     // What was printed goes out before a fatal message, as at GNU's exit.
-    let flushed = out.finish();
+    // When an earlier flush failed already, GNU's close_stdout has no errno
+    // left to show.
+    let flushed = out.finish().map_err(|err| if stdout_failed { Error::new("write error") } else { err });
     let ok = ok?;
     flushed?;
     Ok(if ok { 0 } else { 1 })
@@ -189,6 +193,8 @@ struct Linker<'a> {
     just_created: Option<HashSet<(Vec<u8>, u64, u64)>>,
     temps: TempNames,
     out: &'a mut Output,
+    /// A flush before a message failed (reported at the end).
+    stdout_failed: bool,
 }
 
 impl Linker<'_> {
@@ -363,7 +369,9 @@ impl Linker<'_> {
     /// keep their order in a shared stream.
     fn warn(&mut self, message: String) {
         // A failing stdout is reported when it is finished.
-        let _ = self.out.flush();
+        if self.out.flush().is_err() {
+            self.stdout_failed = true;
+        }
         warn(message);
     }
 
