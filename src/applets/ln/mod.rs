@@ -86,32 +86,7 @@ fn run(applet: &'static str, args: Vec<OsString>) -> Result<i32, Error> {
             linker.link(source, None, dest.as_bytes(), dest.as_bytes(), *attempt)
         }
         Plan::IntoDirectory { dir, fd, sources } => {
-            // GNU's guard against `ln -f a/f b/f c` replacing the c/f it
-            // has just made: remember each hard link made.
-            if sources.len() >= 2
-                && options.existing == Existing::Replace
-                && !options.symbolic
-                && linker.backups.kind != BackupType::Numbered
-            {
-                linker.just_created = Some(HashSet::new());
-            }
-            let fd = fd.as_ref().map(File::as_raw_fd);
-            let mut ok = Ok(true);
-            let mut dest = Vec::new();
-            for source in sources.iter() {
-                let base = last_component(source.as_bytes());
-                let base_offset = file_name_concat(dir.as_bytes(), base, &mut dest);
-                let base_len = without_trailing_slashes(&dest[base_offset..]).len();
-                dest.truncate(base_offset + base_len);
-                match linker.link(source, fd, &dest[base_offset..], &dest, Attempt::NotTried) {
-                    Ok(linked) => ok = ok.map(|all| all & linked),
-                    Err(err) => {
-                        ok = Err(err);
-                        break;
-                    }
-                }
-            }
-            ok
+            linker.link_into(dir, fd.as_ref().map(File::as_raw_fd), sources)
         }
     };
     let stdout_failed = linker.stdout_failed;
@@ -184,6 +159,26 @@ fn first_attempt(options: &Options, kind: LinkKind, source: &OsStr, dir: Dir, de
     }
 }
 
+/// A destination: its last part `base` in `dir`, and its `full` name for
+/// messages.
+#[derive(Clone, Copy)]
+struct LinkName<'n> {
+    dir: Dir,
+    base: &'n [u8],
+    full: &'n [u8],
+}
+
+/// What [`Linker::existing_name`] decided.
+enum ExistingName {
+    /// Nothing to replace (or no permission to): just link.
+    Absent,
+    /// Replace it, giving the old file this backup name first.
+    Replace { backup: Option<OsString> },
+    /// Leave it; `linked` is the outcome to count (a declined question
+    /// counts as success in GNU 9.1).
+    Keep { linked: bool },
+}
+
 /// The state one run of ln carries from link to link.
 struct Linker<'a> {
     options: &'a Options,
@@ -198,6 +193,30 @@ struct Linker<'a> {
 }
 
 impl Linker<'_> {
+    /// Each source linked under its last component in `dir` (open as
+    /// `fd`), GNU's naming: `ln a d//` makes `d/a`.
+    fn link_into(&mut self, dir: &OsStr, fd: Dir, sources: &[OsString]) -> Result<bool, Error> {
+        // GNU's guard against `ln -f a/f b/f c` replacing the c/f it has
+        // just made: remember each hard link made.
+        if sources.len() >= 2
+            && self.options.existing == Existing::Replace
+            && !self.options.symbolic
+            && self.backups.kind != BackupType::Numbered
+        {
+            self.just_created = Some(HashSet::new());
+        }
+        let mut all_linked = true;
+        let mut dest = Vec::new();
+        for source in sources {
+            let base = last_component(source.as_bytes());
+            let base_offset = file_name_concat(dir.as_bytes(), base, &mut dest);
+            let base_len = without_trailing_slashes(&dest[base_offset..]).len();
+            dest.truncate(base_offset + base_len);
+            all_linked &= self.link(source, fd, &dest[base_offset..], &dest, Attempt::NotTried)?;
+        }
+        Ok(all_linked)
+    }
+
     /// GNU's `do_link`: one link `dest` (`dest_base` in `dir`) to `source`.
     /// `Ok(false)`: this one failed and was reported; `Err`: fatal.
     fn link(&mut self, source: &OsStr, dir: Dir, dest_base: &[u8], dest: &[u8], attempt: Attempt) -> Result<bool, Error> {
@@ -238,30 +257,15 @@ impl Linker<'_> {
                         }
                     };
                 }
-                let mut replace_existing = options.existing != Existing::Refuse || self.backups.enabled();
-                if replace_existing {
-                    match fstatat(dir, OsStr::from_bytes(dest_base), AtFlags::AT_SYMLINK_NOFOLLOW) {
-                        Err(Errno::ENOENT) => replace_existing = false,
-                        Err(err) => {
-                            self.warn(format!("failed to access {}: {}", show(dest), describe_errno(err as i32)));
-                            return Ok(false);
-                        }
-                        Ok(dest_stats) => {
-                            if !self.may_replace(&target, source_stats, dir, dest_base, dest, &dest_stats)? {
-                                return Ok(false);
-                            }
-                            if matches!(attempt, Attempt::NotTried | Attempt::Done(Err(Errno::EEXIST))) {
-                                if options.existing == Existing::Ask && !ask_replace(dest) {
-                                    // GNU 9.1 counts a "no" as success.
-                                    return Ok(true);
-                                }
-                                if self.backups.enabled() {
-                                    backup_name = Some(self.backups.name_for(OsStr::from_bytes(dest)));
-                                }
-                            }
-                        }
+                let existing = LinkName { dir, base: dest_base, full: dest };
+                let replace_existing = match self.existing_name(existing, &target, source_stats, attempt)? {
+                    ExistingName::Absent => false,
+                    ExistingName::Replace { backup } => {
+                        backup_name = backup;
+                        true
                     }
-                }
+                    ExistingName::Keep { linked } => return Ok(linked),
+                };
                 self.force_link(&target, dir, dest_base, dest, attempt, replace_existing, backup_name.as_deref())
             }
         };
@@ -294,17 +298,53 @@ impl Linker<'_> {
         }
     }
 
+    /// What to do about a `dest` that may exist, when -f, -i or backups
+    /// say it may be replaced: GNU's checks, the question, the backup name.
+    fn existing_name(
+        &mut self,
+        dest: LinkName,
+        target: &OsStr,
+        source_stats: Option<FileStat>,
+        attempt: Attempt,
+    ) -> Result<ExistingName, Error> {
+        let options = self.options;
+        if options.existing == Existing::Refuse && !self.backups.enabled() {
+            return Ok(ExistingName::Absent);
+        }
+        let dest_stats = match fstatat(dest.dir, OsStr::from_bytes(dest.base), AtFlags::AT_SYMLINK_NOFOLLOW) {
+            Ok(stats) => stats,
+            Err(Errno::ENOENT) => return Ok(ExistingName::Absent),
+            Err(err) => {
+                self.warn(format!("failed to access {}: {}", show(dest.full), describe_errno(err as i32)));
+                return Ok(ExistingName::Keep { linked: false });
+            }
+        };
+        if !self.may_replace(target, source_stats, dest, &dest_stats)? {
+            return Ok(ExistingName::Keep { linked: false });
+        }
+        let mut backup = None;
+        if matches!(attempt, Attempt::NotTried | Attempt::Done(Err(Errno::EEXIST))) {
+            if options.existing == Existing::Ask && !ask_replace(dest.full) {
+                // GNU 9.1 counts a "no" as success.
+                return Ok(ExistingName::Keep { linked: true });
+            }
+            if self.backups.enabled() {
+                backup = Some(self.backups.name_for(OsStr::from_bytes(dest.full)));
+            }
+        }
+        Ok(ExistingName::Replace { backup })
+    }
+
     /// GNU's checks before replacing the existing `dest`: not a directory,
     /// not a link this run just made, not `source` itself.
     fn may_replace(
         &mut self,
         source: &OsStr,
         source_stats: Option<FileStat>,
-        dir: Dir,
-        dest_base: &[u8],
-        dest: &[u8],
+        dest_name: LinkName,
         dest_stats: &FileStat,
     ) -> Result<bool, Error> {
+        let dest = dest_name.full;
         if is_directory(*dest_stats) {
             self.warn(format!("{}: cannot overwrite directory", quote_name_if_needed(OsStr::from_bytes(dest))));
             return Ok(false);
@@ -326,7 +366,7 @@ impl Linker<'_> {
             if let Some(source_stats) = source_stats
                 && source_stats.st_dev == dest_stats.st_dev
                 && source_stats.st_ino == dest_stats.st_ino
-                && (source_stats.st_nlink == 1 || same_name(source, dir, dest_base)?)
+                && (source_stats.st_nlink == 1 || same_name(source, dest_name.dir, dest_name.base)?)
             {
                 self.warn(format!("{} and {} are the same file", quote_name(source), show(dest)));
                 return Ok(false);
