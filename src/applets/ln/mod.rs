@@ -21,7 +21,7 @@ use nix::fcntl::AtFlags;
 use nix::sys::stat::{FileStat, SFlag, fstatat};
 
 use backup::{BackupType, Backups};
-use names::{dir_name, file_name_concat, last_component, without_trailing_slashes};
+use names::{base_len, dir_name, directory_prefix, last_component, without_trailing_slashes};
 use options::{Existing, Options};
 use replace::{Dir, LinkKind, ReplaceError, TempNames, make_link, replace};
 
@@ -206,12 +206,13 @@ impl Linker<'_> {
             self.just_created = Some(HashSet::new());
         }
         let mut all_linked = true;
-        let mut dest = Vec::new();
+        let mut dest = directory_prefix(dir.as_bytes());
+        let base_offset = dest.len();
         for source in sources {
             let base = last_component(source.as_bytes());
-            let base_offset = file_name_concat(dir.as_bytes(), base, &mut dest);
-            let base_len = without_trailing_slashes(&dest[base_offset..]).len();
-            dest.truncate(base_offset + base_len);
+            let base = &base[..base_len(base)];
+            dest.truncate(base_offset);
+            dest.extend_from_slice(base);
             all_linked &= self.link(source, fd, &dest[base_offset..], &dest, Attempt::NotTried)?;
         }
         Ok(all_linked)

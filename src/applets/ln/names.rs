@@ -5,17 +5,19 @@
 /// The last component: what follows the last slash that is followed by
 /// something else, trailing slashes included (`a/b/` -> `b/`, `/` -> ``).
 pub fn last_component(name: &[u8]) -> &[u8] {
-    let mut base = name.iter().take_while(|&&b| b == b'/').count();
-    let mut after_slash = false;
-    for (i, &b) in name.iter().enumerate().skip(base) {
-        if b == b'/' {
-            after_slash = true;
-        } else if after_slash {
-            base = i;
-            after_slash = false;
-        }
+    // Most names ln sees have no slash at all (memchr finds that fast).
+    if !name.contains(&b'/') {
+        return name;
     }
-    &name[base..]
+    // Trailing slashes belong to the component; only a slash before its
+    // last non-slash byte ends the directory part.
+    let Some(last_byte) = name.iter().rposition(|&b| b != b'/') else {
+        return &name[name.len()..];
+    };
+    match name[..last_byte].iter().rposition(|&b| b == b'/') {
+        Some(slash) => &name[slash + 1..],
+        None => name,
+    }
 }
 
 /// The length of `name` without trailing slashes, keeping a lone `/`.
@@ -40,26 +42,19 @@ pub fn dir_name(name: &[u8]) -> Vec<u8> {
     }
 }
 
-/// `dir` joined with `base` by one slash (none after a root or a
-/// trailing slash), into `joined` (reused from name to name); returns
-/// where `base` starts in it.
-pub fn file_name_concat(dir: &[u8], base: &[u8], joined: &mut Vec<u8>) -> usize {
+/// What precedes a base name joined to `dir` (gnulib `file_name_concat`):
+/// `dir` without trailing slashes, and one slash unless `dir` is a root
+/// (`d//` -> `d/`, `/` -> `/`, `.` -> `./`). The base names ln joins never
+/// start with a slash.
+pub fn directory_prefix(dir: &[u8]) -> Vec<u8> {
     let dir_base = last_component(dir);
     let dir_base_len = base_len(dir_base);
     let dir_len = dir.len() - dir_base.len() + dir_base_len;
-    joined.clear();
-    joined.extend_from_slice(&dir[..dir_len]);
-    let base_starts_with_slash = base.first() == Some(&b'/');
-    if dir_base_len > 0 {
-        if dir[dir_len - 1] != b'/' && !base_starts_with_slash {
-            joined.push(b'/');
-        }
-    } else if base_starts_with_slash {
-        joined.push(b'.');
+    let mut prefix = dir[..dir_len].to_vec();
+    if dir_base_len > 0 && dir[dir_len - 1] != b'/' {
+        prefix.push(b'/');
     }
-    let base_offset = joined.len();
-    joined.extend_from_slice(base);
-    base_offset
+    prefix
 }
 
 /// `name` without the slashes that end its last component.
@@ -88,15 +83,12 @@ mod tests {
 
     #[test]
     fn concatenation_as_gnulib() {
-        let concat = |dir: &[u8], base: &[u8]| {
-            let mut joined = b"old contents".to_vec();
-            let offset = file_name_concat(dir, base, &mut joined);
-            (joined, offset)
-        };
-        assert_eq!(concat(b"d", b"a"), (b"d/a".to_vec(), 2));
-        assert_eq!(concat(b"d//", b"a"), (b"d/a".to_vec(), 2));
-        assert_eq!(concat(b"/", b"a"), (b"/a".to_vec(), 1));
-        assert_eq!(concat(b".", b""), (b"./".to_vec(), 2));
+        assert_eq!(directory_prefix(b"d"), b"d/");
+        assert_eq!(directory_prefix(b"d//"), b"d/");
+        assert_eq!(directory_prefix(b"/"), b"/");
+        assert_eq!(directory_prefix(b"//"), b"//");
+        assert_eq!(directory_prefix(b"."), b"./");
+        assert_eq!(directory_prefix(b"a/b/"), b"a/b/");
         assert_eq!(without_trailing_slashes(b"d/b//"), b"d/b");
         assert_eq!(without_trailing_slashes(b""), b"");
     }
