@@ -332,6 +332,7 @@ c "$files" 'ln --help -z | help_body'
 c "$files" 'ln -z --help'
 c "$files" 'ln --version >/dev/null'
 c "$files" 'ln --he a b | help_body'
+c "$links" 'ln -s a /sys/linkbox-x; ln /etc/hostname /sys/linkbox-x; ln -sf a /proc/self/x'
 # --- relative
 c "$links" 'mkdir -p x/y/z; ln -srv a x/y/z/l'
 c "$links" 'mkdir -p x/y/z; ln -srv "$PWD/a" x/l'
@@ -348,6 +349,8 @@ c "$links" 'ln -srv nope/x/../y e/l'
 c "$links" 'ln -srv "" x'
 c "$links" 'ln -srv a nope/x'
 c "$links" 'mkdir -p x/y; ln -s ../../x/y x/y/up; ln -srv a x/y/up/l'
+c "$links" 'ln -srv "$(printf "x/%.0s" $(seq 2100))y" l 2>&1 | cut -c1-120'
+c "$links" 'ln -srv "$(printf "x/%.0s" $(seq 2000))y" l 2>&1 | cut -c1-120'
 # --- odd names
 c "$files" "touch 'a b'; ln -v 'a b' 'c d'"
 c "$files" "touch \"it's\"; ln -v \"it's\" 'x\"y'"

@@ -248,15 +248,11 @@ impl Linker<'_> {
                     return Ok(false);
                 }
                 if options.relative {
-                    target = match relative::relative_target(source, OsStr::from_bytes(dest)) {
-                        Ok(relative) => Cow::Owned(relative),
-                        Err((unchanged, message)) => {
-                            if let Some(message) = message {
-                                self.warn(message.to_string());
-                            }
-                            Cow::Owned(unchanged)
-                        }
-                    };
+                    match relative::relative_target(source, OsStr::from_bytes(dest)) {
+                        Ok(relative) => target = Cow::Owned(relative),
+                        Err(Some(message)) => self.warn(message.to_string()),
+                        Err(None) => {}
+                    }
                 }
                 let existing = LinkName { dir, base: dest_base, full: dest };
                 let replace_existing = match self.existing_name(existing, &target, source_stats, attempt)? {

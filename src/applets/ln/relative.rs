@@ -15,23 +15,18 @@ const MAX_SYMLINKS: usize = 40;
 const PATH_MAX: usize = 4096;
 
 /// The relative name did not fit GNU's buffer.
-pub const TOO_LONG: &str = "generating relative path: File name too long";
+const TOO_LONG: &str = "generating relative path: File name too long";
 
-/// `target` as seen from the directory that will hold `link`. `Err`
-/// holds what GNU falls back to, `target` unchanged: when a name cannot be
-/// resolved (a symlink loop, say) silently (`None`), or with the message
-/// [`TOO_LONG`].
-pub fn relative_target(target: &OsStr, link: &OsStr) -> Result<OsString, (OsString, Option<&'static str>)> {
-    let link_dir = canonicalize(&dir_name(link.as_bytes()));
-    let target_path = canonicalize(target.as_bytes());
-    let unchanged = target.to_os_string();
-    match (target_path, link_dir) {
-        (Some(target_path), Some(link_dir)) => match relative_path(&target_path, &link_dir) {
-            Some(relative) if relative.len() < PATH_MAX => Ok(OsString::from_vec(relative)),
-            Some(_) => Err((unchanged, Some(TOO_LONG))),
-            None => Err((unchanged, None)),
-        },
-        _ => Err((unchanged, None)),
+/// `target` as seen from the directory that will hold `link`. `Err`: GNU
+/// keeps `target` as it is then, silently when a name cannot be resolved
+/// (a symlink loop, say), or after saying [`TOO_LONG`].
+pub fn relative_target(target: &OsStr, link: &OsStr) -> Result<OsString, Option<&'static str>> {
+    let link_dir = canonicalize(&dir_name(link.as_bytes())).ok_or(None)?;
+    let target_path = canonicalize(target.as_bytes()).ok_or(None)?;
+    match relative_path(&target_path, &link_dir) {
+        Some(relative) if relative.len() < PATH_MAX => Ok(OsString::from_vec(relative)),
+        Some(_) => Err(Some(TOO_LONG)),
+        None => Err(None),
     }
 }
 
