@@ -182,6 +182,7 @@ c "$links" 'echo y | ln -i a d'
 c "$links" 'echo y | ln -i --interactive -s d sd'
 c "$links" 'echo y | ln -ins d sd'
 c "$links" 'echo y >answer; ln -i a b <answer; echo y | ln -i --backup=t a b'
+c "$links" 'touch d/a d/b; cd d && printf "y\ny\n" | ln -iv ../a b .'
 # --- same file, existing, directories
 c "$links" 'ln a a'
 c "$links" 'ln -f a a'
