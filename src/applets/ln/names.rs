@@ -5,18 +5,22 @@
 /// The last component: what follows the last slash that is followed by
 /// something else, trailing slashes included (`a/b/` -> `b/`, `/` -> ``).
 pub fn last_component(name: &[u8]) -> &[u8] {
-    // Most names ln sees have no slash at all (memchr finds that fast).
-    if !name.contains(&b'/') {
-        return name;
-    }
-    // Trailing slashes belong to the component; only a slash before its
-    // last non-slash byte ends the directory part.
-    let Some(last_byte) = name.iter().rposition(|&b| b != b'/') else {
-        return &name[name.len()..];
-    };
-    match name[..last_byte].iter().rposition(|&b| b == b'/') {
-        Some(slash) => &name[slash + 1..],
+    match name.iter().rposition(|&b| b == b'/') {
+        // No slash, or one followed by the component: one pass for the
+        // names ln usually sees.
         None => name,
+        Some(slash) if slash + 1 < name.len() => &name[slash + 1..],
+        // Trailing slashes belong to the component; only a slash before
+        // its last non-slash byte ends the directory part.
+        Some(_) => {
+            let Some(last_byte) = name.iter().rposition(|&b| b != b'/') else {
+                return &name[name.len()..];
+            };
+            match name[..last_byte].iter().rposition(|&b| b == b'/') {
+                Some(slash) => &name[slash + 1..],
+                None => name,
+            }
+        }
     }
 }
 
