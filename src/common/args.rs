@@ -95,7 +95,20 @@ pub fn applet_command(name: &'static str, about: &'static str) -> Command {
 /// Reads `args` (without argv[0]) against `command`. `--help` and
 /// `--version` are acted on where they stand, as GNU does: the text is
 /// printed and `Err(Error::exit(0))` comes back.
-pub fn parse(mut command: Command, args: Vec<OsString>, syntax: Syntax) -> Result<ParsedArgs, Error> {
+pub fn parse(command: Command, args: Vec<OsString>, syntax: Syntax) -> Result<ParsedArgs, Error> {
+    parse_with(command, args, syntax, |_| Ok(()))
+}
+
+/// As [`parse`], and `on_option` sees each option the moment it is read,
+/// before the rest of argv: GNU tools act inside their getopt loop (ln's
+/// `-t DIR` is checked there), so `ln -t missing -z` reports the missing
+/// directory, not the invalid option.
+pub fn parse_with(
+    mut command: Command,
+    args: Vec<OsString>,
+    syntax: Syntax,
+    mut on_option: impl FnMut(&Opt) -> Result<(), Error>,
+) -> Result<ParsedArgs, Error> {
     command.build();
     let walked = {
         let specs: Vec<OptionSpec> = command
@@ -103,7 +116,7 @@ pub fn parse(mut command: Command, args: Vec<OsString>, syntax: Syntax) -> Resul
             .filter(|arg| !arg.is_positional())
             .map(|arg| OptionSpec { arg, argument: argument_kind(arg) })
             .collect();
-        walk(&specs, args, syntax)?
+        walk(&specs, args, syntax, &mut on_option)?
     };
     let text = match walked {
         Walked::Args(parsed) => return Ok(parsed),
@@ -122,7 +135,12 @@ enum Walked {
     Version,
 }
 
-fn walk(specs: &[OptionSpec], args: Vec<OsString>, syntax: Syntax) -> Result<Walked, Error> {
+fn walk(
+    specs: &[OptionSpec],
+    args: Vec<OsString>,
+    syntax: Syntax,
+    on_option: &mut dyn FnMut(&Opt) -> Result<(), Error>,
+) -> Result<Walked, Error> {
     let usage = |message: String| Error::usage(message).with_status(syntax.usage_status);
     let stop_at_first_operand = std::env::var_os("POSIXLY_CORRECT").is_some();
     // GNU acts on --help/--version the moment getopt returns them.
@@ -168,7 +186,9 @@ fn walk(specs: &[OptionSpec], args: Vec<OsString>, syntax: Syntax) -> Result<Wal
             if let Some(walked) = help_or_version(spec) {
                 return Ok(walked);
             }
-            parsed.options.push(spec.opt(value));
+            let opt = spec.opt(value);
+            on_option(&opt)?;
+            parsed.options.push(opt);
         } else if bytes.len() > 1 && bytes[0] == b'-' {
             let mut rest = &bytes[1..];
             while let Some((&letter, after)) = rest.split_first() {
@@ -190,7 +210,9 @@ fn walk(specs: &[OptionSpec], args: Vec<OsString>, syntax: Syntax) -> Result<Wal
                 if let Some(walked) = help_or_version(spec) {
                     return Ok(walked);
                 }
-                parsed.options.push(spec.opt(value));
+                let opt = spec.opt(value);
+                on_option(&opt)?;
+                parsed.options.push(opt);
             }
         } else {
             parsed.operands.push(arg);
@@ -312,6 +334,26 @@ mod tests {
             ]
         );
         assert_eq!(parsed.operands, vec!["-"]);
+    }
+
+    #[test]
+    fn on_option_sees_options_in_order_and_can_stop_the_walk() {
+        let mut seen = Vec::new();
+        let result = parse_with(
+            command(),
+            ["-f", "a", "--suffix=x", "-z"].iter().map(OsString::from).collect(),
+            Syntax::COREUTILS,
+            |opt| {
+                seen.push(opt.id().to_string());
+                match opt.id() {
+                    "suffix" => Err(Error::new("stop here")),
+                    _ => Ok(()),
+                }
+            },
+        );
+        // The callback's error wins over the invalid option after it.
+        assert!(format!("{:?}", result.unwrap_err()).contains("stop here"));
+        assert_eq!(seen, vec!["force", "suffix"]);
     }
 
     fn message(args: &[&str]) -> String {
