@@ -25,6 +25,8 @@ use super::output::Output;
 pub struct Opt {
     pub id: clap::Id,
     pub value: Option<OsString>,
+    /// Given as `--name` rather than `-n` (some messages say which).
+    pub spelled_long: bool,
 }
 
 impl Opt {
@@ -66,8 +68,8 @@ struct OptionSpec<'c> {
 }
 
 impl OptionSpec<'_> {
-    fn opt(&self, value: Option<OsString>) -> Opt {
-        Opt { id: self.arg.get_id().clone(), value }
+    fn opt(&self, value: Option<OsString>, spelled_long: bool) -> Opt {
+        Opt { id: self.arg.get_id().clone(), value, spelled_long }
     }
 }
 
@@ -186,7 +188,7 @@ fn walk(
             if let Some(walked) = help_or_version(spec) {
                 return Ok(walked);
             }
-            let opt = spec.opt(value);
+            let opt = spec.opt(value, true);
             on_option(&opt)?;
             parsed.options.push(opt);
         } else if bytes.len() > 1 && bytes[0] == b'-' {
@@ -210,7 +212,7 @@ fn walk(
                 if let Some(walked) = help_or_version(spec) {
                     return Ok(walked);
                 }
-                let opt = spec.opt(value);
+                let opt = spec.opt(value, false);
                 on_option(&opt)?;
                 parsed.options.push(opt);
             }

@@ -53,6 +53,12 @@ impl Error {
         Error::new(format!("{context}: {}", errno::describe(err)))
     }
 
+    /// GNU's `usage (EXIT_FAILURE)` after errors already printed: only the
+    /// `Try '... --help'` line, status 1.
+    pub fn try_help_only() -> Self {
+        Error { message: None, usage: true, status: 1 }
+    }
+
     /// Ends the applet with `status` and prints nothing more.
     pub fn exit(status: i32) -> Self {
         Error { message: None, usage: false, status }
@@ -65,12 +71,12 @@ impl Error {
 
     /// Prints the message (and the usage hint) to stderr.
     pub fn report(&self) {
-        if let Some(message) = &self.message {
-            let mut text = line(message);
-            if self.usage {
-                text.extend_from_slice(try_help().as_bytes());
-                text.push(b'\n');
-            }
+        let mut text = self.message.as_deref().map(line).unwrap_or_default();
+        if self.usage {
+            text.extend_from_slice(try_help().as_bytes());
+            text.push(b'\n');
+        }
+        if !text.is_empty() {
             write_stderr(&text);
         }
     }

@@ -6,11 +6,14 @@
 // Until the applet issues (#3-#6) replace the placeholders.
 #![allow(dead_code)]
 
+pub mod argmatch;
 pub mod args;
 pub mod errno;
 pub mod error;
 pub mod output;
 pub mod quote;
+pub mod size;
+pub mod strftime;
 pub mod users;
 
 use std::ffi::OsString;

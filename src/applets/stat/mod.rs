@@ -336,7 +336,7 @@ fn print_operands(
             all_ok &= print_file_system(sink, &formats.regular, name)?;
         }
     } else {
-        time::prefer_time_zone_files();
+        crate::common::strftime::prefer_time_zone_files();
         let mask = formats.regular.letters().fold(0, |mask, letter| mask | statx_mask(letter));
         let mut printer = FilePrinter::new(options.follow_links, quoting);
         for name in operands {

@@ -1,10 +1,7 @@
 //! Timestamps in GNU stat's human-readable form,
 //! `%Y-%m-%d %H:%M:%S.%N %z` in local time.
 
-use std::ffi::OsString;
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
-use std::path::PathBuf;
 
 use nix::libc;
 
@@ -49,28 +46,4 @@ pub fn human_time(out: &mut Vec<u8>, seconds: i64, nanoseconds: u32) {
     let sign = if offset < 0 || zone_is_unknown { '-' } else { '+' };
     let minutes = offset.unsigned_abs() / 60;
     let _ = write!(out, "{sign}{:02}{:02}", minutes / 60, minutes % 60);
-}
-
-/// Makes libc read TZ as glibc does, which GNU stat's output follows: a
-/// value not starting with `:` names a file under TZDIR (default
-/// /usr/share/zoneinfo) when there is one, and only otherwise is a POSIX
-/// rule. musl reads `EST5EDT` as a rule (with other DST dates), so the
-/// file's path is put in TZ in the form every libc takes as a file.
-/// Call before any other thread exists.
-pub fn prefer_time_zone_files() {
-    let Some(tz) = std::env::var_os("TZ") else { return };
-    let bytes = tz.as_bytes();
-    if bytes.is_empty() || bytes[0] == b':' || bytes.starts_with(b"/") || bytes.split(|&b| b == b'/').any(|c| c == b"..")
-    {
-        return;
-    }
-    let dir = std::env::var_os("TZDIR").unwrap_or_else(|| OsString::from("/usr/share/zoneinfo"));
-    let file = PathBuf::from(dir).join(&tz);
-    if file.is_file() {
-        let mut value = OsString::from(":");
-        value.push(file.as_os_str());
-        // SAFETY: stat is single-threaded; nothing reads the environment
-        // concurrently.
-        unsafe { std::env::set_var("TZ", value) };
-    }
 }
