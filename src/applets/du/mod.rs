@@ -100,9 +100,21 @@ struct Frame {
     below: Usage,
 }
 
-/// Directories deeper than this below the innermost one have their
-/// descriptors closed, so a deep tree does not run out of them.
-const OPEN_DIRECTORIES: usize = 256;
+/// How many directories of the walk keep their descriptors open: those
+/// further out are closed (and reopened if needed), so a deep tree does not
+/// run out of descriptors. A quarter of the limit, leaving the rest to the
+/// workers' read-ahead; `None`: too few for read-ahead at all.
+fn descriptor_budget() -> (usize, bool) {
+    // SAFETY: an all-zero rlimit is a valid value for getrlimit to fill.
+    let mut limit: libc::rlimit = unsafe { std::mem::zeroed() };
+    // SAFETY: `limit` is a live local.
+    let soft = if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+        usize::try_from(limit.rlim_cur).unwrap_or(usize::MAX)
+    } else {
+        1024
+    };
+    ((soft / 4).clamp(4, 256), soft >= 256)
+}
 
 struct Du<'o> {
     options: &'o Options,
@@ -119,6 +131,7 @@ struct Du<'o> {
     line: Vec<u8>,
     rules: Rules,
     prefetcher: Prefetcher,
+    open_directories: usize,
     ok: bool,
 }
 
@@ -126,6 +139,7 @@ impl<'o> Du<'o> {
     fn new(options: &'o Options) -> Du<'o> {
         let time = options.time.as_ref().map_or(TimeKind::Modification, |(kind, _)| *kind);
         let rules = Rules { follow: options.dereference == Dereference::Always, time };
+        let (open_directories, read_ahead) = descriptor_budget();
         Du {
             options,
             out: Output::stdout(),
@@ -138,7 +152,8 @@ impl<'o> Du<'o> {
             path: Vec::new(),
             line: Vec::new(),
             rules,
-            prefetcher: Prefetcher::new(rules),
+            prefetcher: Prefetcher::new(rules, read_ahead),
+            open_directories,
             ok: true,
         }
     }
@@ -264,7 +279,7 @@ impl<'o> Du<'o> {
     fn enter(
         &mut self,
         frames: &mut Vec<Frame>,
-        listing: Listing,
+        mut listing: Listing,
         meta: Meta,
         name_start: usize,
         root_dev: u64,
@@ -283,6 +298,7 @@ impl<'o> Du<'o> {
             }
             self.path.truncate(path_len);
         }
+        let nested: HashSet<usize> = listing.nested.iter().map(|(index, _)| *index).collect();
         let jobs: Vec<(usize, CString)> = listing
             .children
             .iter()
@@ -290,11 +306,13 @@ impl<'o> Du<'o> {
             .filter(|(index, child)| {
                 child.status.is_ok_and(|m| m.is_dir() && (!self.options.one_file_system || m.dev == root_dev))
                     && !excluded.get(*index).copied().unwrap_or(false)
+                    && !nested.contains(index)
             })
             .map(|(index, child)| (index, listing.name_cstr(child).to_owned()))
             .collect();
-        let fd = listing.fd.clone();
-        self.prefetcher.push_level(fd.clone(), jobs);
+        let fd = listing.fd.take();
+        let device = self.options.one_file_system.then_some(root_dev);
+        self.prefetcher.push_level(fd.clone(), device, jobs);
         self.active.insert((meta.dev, meta.ino));
         frames.push(Frame {
             listing,
@@ -308,8 +326,8 @@ impl<'o> Du<'o> {
             below: Usage::default(),
         });
         // Keep the descriptors of the innermost directories only.
-        if frames.len() > OPEN_DIRECTORIES {
-            let depth = frames.len() - 1 - OPEN_DIRECTORIES;
+        if frames.len() > self.open_directories {
+            let depth = frames.len() - 1 - self.open_directories;
             if frames[depth].fd.take().is_some() {
                 self.prefetcher.set_fd(depth, None);
             }
@@ -357,7 +375,11 @@ impl<'o> Du<'o> {
                 // A directory inside itself: fts's FTS_DC, which du skips.
                 continue;
             }
-            let listing = match self.prefetcher.take(depth, index) {
+            let read_along = match top.listing.nested.front() {
+                Some((nested, _)) if *nested == index => top.listing.nested.pop_front().map(|(_, listing)| listing),
+                _ => None,
+            };
+            let listing = match read_along.or_else(|| self.prefetcher.take(depth, index)) {
                 Some(listing) => listing,
                 None => {
                     let parent = match self.reopen(frames, depth, root, follow_root)? {

@@ -116,6 +116,9 @@ pub struct Listing {
     pub children: Vec<Child>,
     /// Why the directory could not be opened or read (GNU's FTS_DNR).
     pub error: Option<i32>,
+    /// Subdirectories read along with it (index in `children`, listing),
+    /// in order.
+    pub nested: VecDeque<(usize, Listing)>,
 }
 
 impl Listing {
@@ -211,9 +214,57 @@ pub fn read_directory(dir: RawFd, name: &CStr, follow_self: bool, rules: Rules) 
     listing
 }
 
-/// Directories read but not yet taken, at most: each holds its descriptor
-/// and its entries.
-const LOOKAHEAD: usize = 32;
+/// A worker reads a directory with its subdirectories, depth first, until
+/// it has this many entries: one hand-over (a lock, perhaps a wake-up) for
+/// many small directories rather than one each.
+const BUNDLE_ENTRIES: usize = 2048;
+/// How deep a bundle goes below the directory it is for.
+const BUNDLE_DEPTH: usize = 16;
+/// Descriptors a bundle keeps open for subdirectories it did not read
+/// (the walk reopens the others, by name, if it gets there).
+const BUNDLE_OPEN_DIRECTORIES: usize = 8;
+
+/// Reads directory `name` and as many of its subdirectories as the budget
+/// allows; `device`: only subdirectories on that device (`-x`).
+pub fn read_bundle(dir: RawFd, name: &CStr, rules: Rules, device: Option<u64>) -> Listing {
+    let mut listing = read_directory(dir, name, rules.follow, rules);
+    let mut budget = BUNDLE_ENTRIES.saturating_sub(listing.children.len());
+    let mut open_left = BUNDLE_OPEN_DIRECTORIES;
+    expand(&mut listing, rules, device, BUNDLE_DEPTH, &mut budget, &mut open_left);
+    listing
+}
+
+fn expand(listing: &mut Listing, rules: Rules, device: Option<u64>, depth: usize, budget: &mut usize, open_left: &mut usize) {
+    let Some(fd) = listing.fd.clone() else { return };
+    let mut complete = true;
+    for index in 0..listing.children.len() {
+        let child = &listing.children[index];
+        let wanted = child.status.is_ok_and(|meta| meta.is_dir() && device.is_none_or(|dev| dev == meta.dev));
+        if !wanted {
+            continue;
+        }
+        if *budget == 0 || depth == 0 {
+            complete = false;
+            break;
+        }
+        let mut sub = read_directory(fd.as_raw_fd(), listing.name_cstr(child), rules.follow, rules);
+        *budget = budget.saturating_sub(sub.children.len() + 1);
+        expand(&mut sub, rules, device, depth - 1, budget, open_left);
+        listing.nested.push_back((index, sub));
+    }
+    // A directory whose subdirectories were all read needs no descriptor;
+    // of the others, a few keep theirs.
+    if complete {
+        listing.fd = None;
+    } else if *open_left > 0 {
+        *open_left -= 1;
+    } else {
+        listing.fd = None;
+    }
+}
+
+/// Bundles read but not yet taken, at most.
+const LOOKAHEAD: usize = 8;
 
 /// Reads ahead, on worker threads, the subdirectories of the directories
 /// the walk is in, deepest first and in listing order, which is the order
@@ -258,16 +309,19 @@ impl State {
 struct Level {
     id: u64,
     fd: Option<Arc<OwnedFd>>,
+    /// `-x`: the device subdirectories must be on.
+    device: Option<u64>,
     /// Subdirectories not started: index in the listing, and name.
     queue: VecDeque<(usize, CString)>,
     started: Vec<(usize, Option<Listing>)>,
 }
 
 impl Prefetcher {
-    pub fn new(rules: Rules) -> Prefetcher {
+    /// `enabled` false: the walk reads every directory itself.
+    pub fn new(rules: Rules, enabled: bool) -> Prefetcher {
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         // One processor: nothing to overlap with.
-        let workers = if workers > 1 { workers } else { 0 };
+        let workers = if workers > 1 && enabled { workers } else { 0 };
         Prefetcher { shared: None, workers, rules, offered: 0 }
     }
 
@@ -277,7 +331,7 @@ impl Prefetcher {
 
     /// The walk entered a directory (open on `fd`) whose subdirectories
     /// `jobs` it will enter, in that order.
-    pub fn push_level(&mut self, fd: Option<Arc<OwnedFd>>, jobs: Vec<(usize, CString)>) {
+    pub fn push_level(&mut self, fd: Option<Arc<OwnedFd>>, device: Option<u64>, jobs: Vec<(usize, CString)>) {
         self.offered += jobs.len();
         if self.shared.is_none() && self.workers > 0 && self.offered >= 4 {
             self.start_workers();
@@ -287,7 +341,7 @@ impl Prefetcher {
         let id = state.next_id;
         state.next_id += 1;
         let has_jobs = !jobs.is_empty();
-        state.levels.push(Level { id, fd, queue: jobs.into(), started: Vec::new() });
+        state.levels.push(Level { id, fd, device, queue: jobs.into(), started: Vec::new() });
         if has_jobs {
             state.wake_workers(shared);
         }
@@ -367,11 +421,11 @@ fn work(shared: &Shared, rules: Rules) {
                     let fd = level.fd.clone()?;
                     let (index, name) = level.queue.pop_front()?;
                     level.started.push((index, None));
-                    Some((level.id, index, name, fd))
+                    Some((level.id, index, name, fd, level.device))
                 })
             })
             .flatten();
-        let Some((level_id, index, name, fd)) = job else {
+        let Some((level_id, index, name, fd, device)) = job else {
             state.idle_workers += 1;
             state = shared.work.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
             state.idle_workers -= 1;
@@ -379,7 +433,7 @@ fn work(shared: &Shared, rules: Rules) {
         };
         state.in_flight += 1;
         drop(state);
-        let listing = read_directory(fd.as_raw_fd(), &name, rules.follow, rules);
+        let listing = read_bundle(fd.as_raw_fd(), &name, rules, device);
         drop(fd);
         state = Prefetcher::lock(shared);
         let slot = state
