@@ -24,7 +24,7 @@ impl LocalTime {
     pub fn new(seconds: i64, nanoseconds: u32) -> Option<LocalTime> {
         // SAFETY: an all-zero `tm` is a valid value (null tm_zone included).
         let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-        let time: libc::time_t = seconds.try_into().ok()?;
+        let time = seconds.try_into().ok()?;
         // SAFETY: both pointers are to live locals; localtime_r writes only `tm`.
         let converted = unsafe { !libc::localtime_r(&time, &mut tm).is_null() };
         converted.then_some(LocalTime { tm, nanoseconds, seconds })

@@ -446,7 +446,8 @@ impl<'o> Du<'o> {
 
     /// The innermost directory is done: print it, add it to its parent.
     fn leave(&mut self, frames: &mut Vec<Frame>) -> Result<(), Error> {
-        let Some(frame) = frames.pop() else { return Ok(()) };
+        let Some(mut frame) = frames.pop() else { return Ok(()) };
+        std::mem::take(&mut frame.listing).recycle();
         self.prefetcher.pop_level();
         self.active.remove(&(frame.meta.dev, frame.meta.ino));
         let own = self.usage(&frame.meta);

@@ -121,7 +121,32 @@ pub struct Listing {
     pub nested: VecDeque<(usize, Listing)>,
 }
 
+/// Buffers of listings done with, for the next ones: musl's allocator
+/// returns freed blocks of a few pages to the system, and mapping them again
+/// costs every thread a TLB flush.
+static RECYCLED: Mutex<Vec<(Vec<u8>, Vec<Child>)>> = Mutex::new(Vec::new());
+const RECYCLED_MAX: usize = 64;
+
 impl Listing {
+    fn reused() -> Listing {
+        let buffers = RECYCLED.lock().ok().and_then(|mut recycled| recycled.pop());
+        match buffers {
+            Some((names, children)) => Listing { names, children, ..Listing::default() },
+            None => Listing::default(),
+        }
+    }
+
+    /// Hands the buffers back for reuse.
+    pub fn recycle(mut self) {
+        self.names.clear();
+        self.children.clear();
+        if let Ok(mut recycled) = RECYCLED.lock()
+            && recycled.len() < RECYCLED_MAX
+        {
+            recycled.push((std::mem::take(&mut self.names), std::mem::take(&mut self.children)));
+        }
+    }
+
     pub fn name(&self, child: &Child) -> &[u8] {
         &self.names[child.name_start as usize..(child.name_start + child.name_len) as usize]
     }
@@ -133,37 +158,13 @@ impl Listing {
     }
 }
 
-/// gnulib fts visits the entries of a directory with more than this many in
-/// inode order (where the file system is not one for which that is
-/// pointless), to spare disk seeks; du's output follows that order.
-const INODE_SORT_THRESHOLD: usize = 10_000;
-const READDIR_BATCH: usize = 100_000;
-
-/// gnulib's `dirent_inode_sort_may_be_useful`: not on tmpfs, NFS or CIFS.
-fn inode_order_helps(fd: RawFd) -> bool {
-    const TMPFS: i64 = 0x0102_1994;
-    const NFS: i64 = 0x6969;
-    const CIFS: i64 = 0xFF53_4D42;
-    // SAFETY: an all-zero statfs is a valid value for fstatfs to fill.
-    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
-    // SAFETY: `fs` is a live local.
-    if unsafe { libc::fstatfs(fd, &mut fs) } != 0 {
-        return true;
-    }
-    #[allow(clippy::unnecessary_cast)]
-    let magic = fs.f_type as i64;
-    !matches!(magic, TMPFS | NFS | CIFS)
+thread_local! {
+    /// getdents64's buffer, one a thread: no allocation per directory.
+    static DIRENT_BUFFER: std::cell::RefCell<Vec<u8>> = std::cell::RefCell::new(vec![0; 32 * 1024]);
 }
 
-/// Opens `name` (relative to `dir`) and reads it: every entry but `.` and
-/// `..`, each with its status.
-pub fn read_directory(dir: RawFd, name: &CStr, follow_self: bool, rules: Rules) -> Listing {
-    let fd = match open_directory(dir, name, follow_self) {
-        Ok(fd) => fd,
-        Err(errno) => return Listing { error: Some(errno), ..Listing::default() },
-    };
-    let mut listing = Listing::default();
-    let mut buffer = vec![0u8; 32 * 1024];
+/// Every entry of the open directory `fd` but `.` and `..`, into `listing`.
+fn read_entries(fd: &OwnedFd, buffer: &mut [u8], listing: &mut Listing) {
     loop {
         // SAFETY: the buffer is live and as long as we say; the kernel
         // writes whole dirent64 records into it.
@@ -197,6 +198,39 @@ pub fn read_directory(dir: RawFd, name: &CStr, follow_self: bool, rules: Rules) 
             listing.children.push(Child { name_start, name_len: name_len as u32, dirent_ino, status: Err(0) });
         }
     }
+}
+
+/// gnulib fts visits the entries of a directory with more than this many in
+/// inode order (where the file system is not one for which that is
+/// pointless), to spare disk seeks; du's output follows that order.
+const INODE_SORT_THRESHOLD: usize = 10_000;
+const READDIR_BATCH: usize = 100_000;
+
+/// gnulib's `dirent_inode_sort_may_be_useful`: not on tmpfs, NFS or CIFS.
+fn inode_order_helps(fd: RawFd) -> bool {
+    const TMPFS: i64 = 0x0102_1994;
+    const NFS: i64 = 0x6969;
+    const CIFS: i64 = 0xFF53_4D42;
+    // SAFETY: an all-zero statfs is a valid value for fstatfs to fill.
+    let mut fs: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `fs` is a live local.
+    if unsafe { libc::fstatfs(fd, &mut fs) } != 0 {
+        return true;
+    }
+    #[allow(clippy::unnecessary_cast)]
+    let magic = fs.f_type as i64;
+    !matches!(magic, TMPFS | NFS | CIFS)
+}
+
+/// Opens `name` (relative to `dir`) and reads it: every entry but `.` and
+/// `..`, each with its status.
+pub fn read_directory(dir: RawFd, name: &CStr, follow_self: bool, rules: Rules) -> Listing {
+    let fd = match open_directory(dir, name, follow_self) {
+        Ok(fd) => fd,
+        Err(errno) => return Listing { error: Some(errno), ..Listing::default() },
+    };
+    let mut listing = Listing::reused();
+    DIRENT_BUFFER.with_borrow_mut(|buffer| read_entries(&fd, buffer, &mut listing));
     if listing.children.len() > INODE_SORT_THRESHOLD && inode_order_helps(fd.as_raw_fd()) {
         // gnulib's fts reads at most FTS_MAX_READDIR_ENTRIES entries at a
         // time and sorts each batch larger than the threshold.
