@@ -4,7 +4,6 @@
 //! and widths) differ between glibc and musl, or are missing.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::PathBuf;
 
@@ -68,12 +67,15 @@ enum Pad {
     Zero,
 }
 
+#[derive(Clone, Copy)]
 struct Spec {
     pad: Pad,
     upcase: bool,
     swap_case: bool,
     width: Option<usize>,
     colons: usize,
+    /// `+`: zeros, and a `+` before a year wider than four digits.
+    plus: bool,
 }
 
 /// Appends `format` rendered for `time` to `out`.
@@ -87,12 +89,17 @@ pub fn strftime(out: &mut Vec<u8>, format: &[u8], time: &LocalTime) {
         }
         let start = i;
         i += 1;
-        let mut spec = Spec { pad: Pad::Default, upcase: false, swap_case: false, width: None, colons: 0 };
+        let mut spec =
+            Spec { pad: Pad::Default, upcase: false, swap_case: false, width: None, colons: 0, plus: false };
         while let Some(&flag) = format.get(i) {
             match flag {
                 b'_' => spec.pad = Pad::Space,
                 b'-' => spec.pad = Pad::None,
-                b'0' | b'+' => spec.pad = Pad::Zero,
+                b'0' => spec.pad = Pad::Zero,
+                b'+' => {
+                    spec.pad = Pad::Zero;
+                    spec.plus = true;
+                }
                 b'^' => spec.upcase = true,
                 b'#' => spec.swap_case = true,
                 _ => break,
@@ -118,8 +125,8 @@ pub fn strftime(out: &mut Vec<u8>, format: &[u8], time: &LocalTime) {
         };
         i += 1;
         if !convert(out, conversion, &spec, time) {
-            // Unknown: copied as written.
-            out.extend_from_slice(&format[start..i]);
+            // Unknown: copied as written, padded to the width.
+            text(out, &Spec { upcase: false, swap_case: false, ..spec }, &format[start..i], false);
         }
     }
 }
@@ -141,7 +148,8 @@ fn convert(out: &mut Vec<u8>, conversion: u8, spec: &Spec, time: &LocalTime) -> 
             let upper = if tm.tm_hour < 12 { "AM" } else { "PM" };
             let lower = conversion == b'P' || spec.swap_case;
             let word = if lower { upper.to_ascii_lowercase() } else { upper.to_string() };
-            text(out, &Spec { swap_case: false, ..*spec }, word.as_bytes(), false)
+            let upcase = spec.upcase && conversion == b'p';
+            text(out, &Spec { swap_case: false, upcase, ..*spec }, word.as_bytes(), false)
         }
         b'Z' => {
             let zone = time.zone_name();
@@ -167,12 +175,21 @@ fn convert(out: &mut Vec<u8>, conversion: u8, spec: &Spec, time: &LocalTime) -> 
         b'm' => number(out, spec, i64::from(tm.tm_mon) + 1, 2, b'0'),
         b'M' => number(out, spec, tm.tm_min.into(), 2, b'0'),
         b'S' => number(out, spec, tm.tm_sec.into(), 2, b'0'),
+        b'q' => number(out, spec, i64::from(tm.tm_mon) / 3 + 1, 1, b'0'),
         b'u' => number(out, spec, (i64::from(tm.tm_wday) + 6) % 7 + 1, 1, b'0'),
         b'w' => number(out, spec, tm.tm_wday.into(), 1, b'0'),
         b'U' => number(out, spec, i64::from((tm.tm_yday - tm.tm_wday + 7) / 7), 2, b'0'),
         b'W' => number(out, spec, i64::from((tm.tm_yday - (tm.tm_wday + 6) % 7 + 7) / 7), 2, b'0'),
         b'y' => number(out, spec, year.rem_euclid(100), 2, b'0'),
-        b'Y' => number(out, spec, year, 4, b'0'),
+        b'Y' => {
+            if spec.plus && (year > 9999 || spec.width.is_some_and(|w| w > 4)) {
+                out.push(b'+');
+                let width = spec.width.map(|w| w.saturating_sub(1));
+                number(out, &Spec { width, ..*spec }, year, 4, b'0');
+            } else {
+                number(out, spec, year, 4, b'0');
+            }
+        }
         b'G' | b'g' | b'V' => {
             let (iso_year, week) = iso_week(year, tm.tm_yday.into(), tm.tm_wday.into());
             match conversion {
@@ -183,12 +200,24 @@ fn convert(out: &mut Vec<u8>, conversion: u8, spec: &Spec, time: &LocalTime) -> 
         }
         b's' => number(out, spec, time.seconds, 1, b'0'),
         b'N' => {
-            // A width keeps that many leading digits (`%3N`: milliseconds).
+            // A width keeps that many leading digits (`%3N`: milliseconds);
+            // `_` and `-` drop trailing zeros, `_` then pads with spaces.
             let digits = format!("{:09}", time.nanoseconds);
-            let keep = spec.width.unwrap_or(9).clamp(1, 9);
-            let mut field = digits.as_bytes()[..keep].to_vec();
-            if let Some(width) = spec.width.filter(|&w| w > 9) {
-                field.resize(width, b'0');
+            let width = spec.width.unwrap_or(9).max(1);
+            let mut field = digits.as_bytes()[..width.min(9)].to_vec();
+            let trim = spec.pad == Pad::Space || (spec.pad == Pad::None && spec.width.is_some());
+            if trim {
+                while field.len() > 1 && field.last() == Some(&b'0') {
+                    field.pop();
+                }
+            }
+            let fill = match spec.pad {
+                Pad::Space => Some(b' '),
+                Pad::None if trim => None,
+                _ => Some(b'0'),
+            };
+            if let Some(fill) = fill {
+                field.resize(width.max(field.len()), fill);
             }
             out.extend_from_slice(&field);
         }
@@ -286,36 +315,73 @@ fn number(out: &mut Vec<u8>, spec: &Spec, value: i64, digits: usize, default_fil
     out.extend_from_slice(magnitude.as_bytes());
 }
 
-/// `%z` (+hhmm), `%:z` (+hh:mm), `%::z` (+hh:mm:ss), `%:::z` (+hh, and
-/// minutes only when needed).
+/// `%z` (+hhmm), `%:z` (+hh:mm), `%::z` (+hh:mm:ss), `%:::z` (+hh, with
+/// minutes and seconds only when needed). As in gnulib, the offset is a
+/// signed number with colons between digit pairs: `-` drops its leading
+/// zeros (`-5:00`), `_` turns them into spaces before the sign, and a width
+/// sets how many characters follow the sign.
 fn zone_offset(out: &mut Vec<u8>, spec: &Spec, offset: i64) {
     let sign = if offset < 0 { b'-' } else { b'+' };
     let total = offset.unsigned_abs();
     let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60);
-    let body = match spec.colons {
-        0 => format!("{hours:02}{minutes:02}"),
-        1 => format!("{hours:02}:{minutes:02}"),
-        2 => format!("{hours:02}:{minutes:02}:{seconds:02}"),
-        _ if seconds != 0 => format!("{hours:02}:{minutes:02}:{seconds:02}"),
-        _ if minutes != 0 => format!("{hours:02}:{minutes:02}"),
-        _ => format!("{hours:02}"),
+    let colons = match spec.colons {
+        0 => 0,
+        1 => 1,
+        2 => 2,
+        _ if seconds != 0 => 2,
+        _ if minutes != 0 => 1,
+        _ => 0,
     };
-    let mut field = vec![sign];
-    field.extend_from_slice(body.as_bytes());
-    if let Some(width) = spec.width.filter(|&w| w > field.len()) {
-        let fill = if spec.pad == Pad::Space { b' ' } else { b'0' };
-        let padding = width - field.len();
-        if fill == b' ' {
-            out.extend(std::iter::repeat_n(b' ', padding));
-            out.extend_from_slice(&field);
-        } else {
-            out.push(sign);
-            out.extend(std::iter::repeat_n(b'0', padding));
-            out.extend_from_slice(&field[1..]);
+    let value = match (spec.colons, colons) {
+        (0, _) => hours * 100 + minutes,
+        (_, 0) => hours,
+        (_, 1) => hours * 100 + minutes,
+        _ => hours * 10_000 + minutes * 100 + seconds,
+    };
+    // Characters after the sign by default: `0500`, `05:00`, `05:00:00`, `05`.
+    let default_len = match (spec.colons, colons) {
+        (0, _) => 4,
+        (_, 0) => 2,
+        (_, 1) => 5,
+        _ => 8,
+    };
+    // The digits, at least one more than the pairs after colons.
+    let natural = value.to_string();
+    let min_digits = 2 * colons + 1;
+    let with_colons = |digits: &str| {
+        let mut text = Vec::new();
+        for (i, digit) in digits.bytes().enumerate() {
+            let from_right = digits.len() - i;
+            if i > 0 && from_right.is_multiple_of(2) && from_right / 2 <= colons {
+                text.push(b':');
+            }
+            text.push(digit);
         }
-        return;
+        text
+    };
+    let padded = |digits: usize| format!("{value:0digits$}");
+    let short = with_colons(&padded(natural.len().max(min_digits)));
+    let wanted = spec.width.map_or(default_len, |w| w.saturating_sub(1));
+    match spec.pad {
+        Pad::None => {
+            out.push(sign);
+            out.extend_from_slice(&short);
+        }
+        Pad::Space => {
+            out.extend(std::iter::repeat_n(b' ', wanted.saturating_sub(short.len())));
+            out.push(sign);
+            out.extend_from_slice(&short);
+        }
+        Pad::Default | Pad::Zero => {
+            // The digits that, with their colons, fill the width.
+            let mut digits = natural.len().max(min_digits);
+            while digits + colons < wanted {
+                digits += 1;
+            }
+            out.push(sign);
+            out.extend_from_slice(&with_colons(&padded(digits)));
+        }
     }
-    let _ = out.write_all(&field);
 }
 
 /// Makes libc read TZ as glibc does, which GNU stat's output follows: a
