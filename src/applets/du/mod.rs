@@ -57,7 +57,11 @@ fn run(applet: &'static str, args: Vec<OsString>) -> Result<i32, Error> {
         let total = du.total;
         du.print(&total, b"total")?;
     }
-    du.out.finish()?;
+    if du.out.finish().is_err() || du.write_failed {
+        // GNU du flushes each line and looks at the error only when it
+        // closes stdout, when errno no longer says why.
+        return Err(Error::new("write error"));
+    }
     Ok(if du.ok { 0 } else { 1 })
 }
 
@@ -133,6 +137,9 @@ struct Du<'o> {
     prefetcher: Prefetcher,
     open_directories: usize,
     ok: bool,
+    /// Standard output failed: the walk goes on (its errors are still
+    /// reported) and prints nothing more.
+    write_failed: bool,
 }
 
 impl<'o> Du<'o> {
@@ -155,13 +162,16 @@ impl<'o> Du<'o> {
             prefetcher: Prefetcher::new(rules, read_ahead),
             open_directories,
             ok: true,
+            write_failed: false,
         }
     }
 
     /// `du: message` on stderr, after what stdout holds so far, as GNU's
     /// line-by-line flushing orders them; the run then ends in status 1.
     fn fail(&mut self, message: std::fmt::Arguments) -> Result<(), Error> {
-        self.out.flush()?;
+        if !self.write_failed && self.out.flush().is_err() {
+            self.write_failed = true;
+        }
         warn(message);
         self.ok = false;
         Ok(())
@@ -504,7 +514,10 @@ impl<'o> Du<'o> {
         line.push(b'\t');
         line.extend_from_slice(name);
         line.push(if self.options.null_terminate { 0 } else { b'\n' });
-        self.out.write(&self.line)
+        if !self.write_failed && self.out.write(&self.line).is_err() {
+            self.write_failed = true;
+        }
+        Ok(())
     }
 }
 
