@@ -205,7 +205,7 @@ fn convert(out: &mut Vec<u8>, conversion: u8, spec: &Spec, time: &LocalTime) -> 
             let digits = format!("{:09}", time.nanoseconds);
             let width = spec.width.unwrap_or(9).max(1);
             let mut field = digits.as_bytes()[..width.min(9)].to_vec();
-            let trim = spec.pad == Pad::Space || (spec.pad == Pad::None && spec.width.is_some());
+            let trim = matches!(spec.pad, Pad::Space | Pad::None);
             if trim {
                 while field.len() > 1 && field.last() == Some(&b'0') {
                     field.pop();
@@ -222,7 +222,12 @@ fn convert(out: &mut Vec<u8>, conversion: u8, spec: &Spec, time: &LocalTime) -> 
             out.extend_from_slice(&field);
         }
         #[allow(clippy::unnecessary_cast)] // tm_gmtoff is narrower on some targets
-        b'z' => zone_offset(out, spec, tm.tm_gmtoff as i64),
+        b'z' => {
+            // A zone named like "-00" (no known offset, e.g. TZ=Factory)
+            // is -0000, as nstrftime writes it.
+            let unknown = tm.tm_gmtoff == 0 && time.zone_name().starts_with(b"-");
+            zone_offset(out, spec, tm.tm_gmtoff as i64, unknown)
+        }
         _ => return false,
     }
     true
@@ -320,8 +325,8 @@ fn number(out: &mut Vec<u8>, spec: &Spec, value: i64, digits: usize, default_fil
 /// signed number with colons between digit pairs: `-` drops its leading
 /// zeros (`-5:00`), `_` turns them into spaces before the sign, and a width
 /// sets how many characters follow the sign.
-fn zone_offset(out: &mut Vec<u8>, spec: &Spec, offset: i64) {
-    let sign = if offset < 0 { b'-' } else { b'+' };
+fn zone_offset(out: &mut Vec<u8>, spec: &Spec, offset: i64, unknown: bool) {
+    let sign = if offset < 0 || unknown { b'-' } else { b'+' };
     let total = offset.unsigned_abs();
     let (hours, minutes, seconds) = (total / 3600, total / 60 % 60, total % 60);
     let colons = match spec.colons {

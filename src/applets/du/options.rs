@@ -85,8 +85,8 @@ impl Collected {
             "max-depth" => {
                 let text = value();
                 match xstrtoumax(&text, b"") {
-                    Parsed { value, error: None } if value <= isize::MAX as u64 => {
-                        self.max_depth = Some(value as usize);
+                    Parsed { value, error: None } => {
+                        self.max_depth = Some(usize::try_from(value).unwrap_or(usize::MAX));
                     }
                     _ => {
                         warn(format!("invalid maximum depth {}", quote(&text)));
