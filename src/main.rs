@@ -19,6 +19,11 @@ use common::output::Output;
 /// strstr, which a NUL earlier on the same line would stop.
 pub const MULTICALL_MARKER: &str = "\nThis is a linkbox multi-call binary.";
 
+/// The static (musl) builds' allocator; see Cargo.toml.
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
 fn main() {
     let mut args = std::env::args_os();
     let argv0 = args.next().unwrap_or_default();
