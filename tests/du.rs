@@ -19,9 +19,9 @@ use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::{Outcome, Sandbox, TempDir, is_root, skip};
+use common::{Outcome, Sandbox, TempDir, is_root, skip, utc_full_iso};
 
 const TRY: &str = "Try 'du --help' for more information.\n";
 
@@ -31,22 +31,6 @@ fn du(s: &Sandbox, args: &[&str]) -> Outcome {
 
 fn du_env(s: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> Outcome {
     let out = s.command("du").envs(env.iter().copied()).args(args).output().expect("run du");
-    Outcome { stdout: out.stdout, stderr: out.stderr, code: out.status.code() }
-}
-
-/// `du ARGS` with `input` on stdin.
-fn du_stdin(s: &Sandbox, args: &[&str], input: &[u8]) -> Outcome {
-    let mut child = s
-        .command("du")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run du");
-    // du may exit without reading it all (a closed pipe is no failure here).
-    let _ = child.stdin.take().unwrap().write_all(input);
-    let out = child.wait_with_output().unwrap();
     Outcome { stdout: out.stdout, stderr: out.stderr, code: out.status.code() }
 }
 
@@ -120,27 +104,6 @@ fn touch(s: &Sandbox, args: &[&str]) {
         .status()
         .expect("touch");
     assert!(status.success(), "touch {args:?} failed");
-}
-
-/// A time as GNU's full-iso style shows it in UTC.
-fn full_iso_utc(seconds: i64, nanoseconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let second_of_day = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{nanoseconds:09} +0000",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
 }
 
 // --- what is printed, and in which order
@@ -615,7 +578,7 @@ fn time_shows_the_latest_modification_below() {
         );
     }
     let meta = fs::metadata(s.path("d/s/t/h")).unwrap();
-    let ctime = full_iso_utc(meta.ctime(), meta.ctime_nsec());
+    let ctime = utc_full_iso(meta.ctime(), meta.ctime_nsec());
     for kind in ["ctime", "status"] {
         du_env(&s, &utc, &["-b", &format!("--time={kind}"), "--time-style=full-iso", "d/s/t/h"]).expect(
             0,
@@ -784,7 +747,11 @@ fn exclude_from_reads_patterns_from_a_file() {
             "",
         );
     }
-    du_stdin(&s, &["-sb", "-X", "-", "ex"], b"z.o\n").expect(0, &format!("{}\tex\n", ex + a + b + 3), "");
+    s.run_with_input("du", &["-sb", "-X", "-", "ex"], b"z.o\n").expect(
+        0,
+        &format!("{}\tex\n", ex + a + b + 3),
+        "",
+    );
     du(&s, &["-X", "missing", "ex"]).expect(1, "", &format!("du: missing: No such file or directory\n{TRY}"));
     du(&s, &["--exclude-from=missing", "-X", "also missing", "ex"]).expect(
         1,
@@ -813,20 +780,24 @@ fn files0_from_a_file_and_from_stdin() {
         &format!("{t}\td/s/t\n{sub}\td/s\n5000\td/f\n{}\ttotal\n", sub + 5000),
         "",
     );
-    du_stdin(&s, &["-b", "--files0-from=-"], b"d/f\0d/s/g\0").expect(0, "5000\td/f\n3\td/s/g\n", "");
-    du_stdin(&s, &["-b", "--files0-from=-"], b"d/f\0\0").expect(
+    s.run_with_input("du", &["-b", "--files0-from=-"], b"d/f\0d/s/g\0").expect(
+        0,
+        "5000\td/f\n3\td/s/g\n",
+        "",
+    );
+    s.run_with_input("du", &["-b", "--files0-from=-"], b"d/f\0\0").expect(
         1,
         "5000\td/f\n",
         "du: -:2: invalid zero-length file name\n",
     );
-    du_stdin(&s, &["-b", "--files0-from=-"], b"-\0d/f\0").expect(
+    s.run_with_input("du", &["-b", "--files0-from=-"], b"-\0d/f\0").expect(
         1,
         "5000\td/f\n",
         "du: when reading file names from stdin, no file name of '-' allowed\n",
     );
-    du_stdin(&s, &["-b", "--files0-from=-"], b"").expect(0, "", "");
+    s.run_with_input("du", &["-b", "--files0-from=-"], b"").expect(0, "", "");
     // Names are not checked twice: a repeat is a repeat.
-    du_stdin(&s, &["-b", "--files0-from=-"], b"d/f\0d/f\0").expect(0, "5000\td/f\n", "");
+    s.run_with_input("du", &["-b", "--files0-from=-"], b"d/f\0d/f\0").expect(0, "5000\td/f\n", "");
     // A '-' in a file is a file named '-'.
     s.write("H", b"-\0");
     du(&s, &["-b", "--files0-from=H"]).expect(1, "", "du: cannot access '-': No such file or directory\n");
@@ -859,7 +830,7 @@ fn dash_is_a_file_name() {
     let s = Sandbox::new();
     du(&s, &["-b", "-"]).expect(1, "", "du: cannot access '-': No such file or directory\n");
     s.write("-", "dash");
-    du_stdin(&s, &["-b", "-"], b"not read").expect(0, "4\t-\n", "");
+    s.run_with_input("du", &["-b", "-"], b"not read").expect(0, "4\t-\n", "");
 }
 
 // --- other file systems

@@ -7,11 +7,10 @@ mod common;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -47,21 +46,6 @@ fn names(dir: &Path) -> Vec<String> {
         fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     names.sort();
     names
-}
-
-/// `ln ARGS` with `input` on stdin.
-fn run_with_input(sandbox: &Sandbox, args: &[&str], input: &[u8]) -> Outcome {
-    let mut child = sandbox
-        .command("ln")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    Outcome { stdout: out.stdout, stderr: out.stderr, code: out.status.code() }
 }
 
 // --- operand forms
@@ -142,23 +126,23 @@ fn force_replaces_and_existing_destination_is_an_error_without_it() {
 #[test]
 fn interactive_asks_on_stderr_and_reads_the_answer_from_stdin() {
     let s = sandbox();
-    run_with_input(&s, &["-i", "a", "b"], b"n\n").expect(0, "", "ln: replace 'b'? ");
+    s.run_with_input("ln", &["-i", "a", "b"], b"n\n").expect(0, "", "ln: replace 'b'? ");
     assert!(!same_file(&s, "a", "b"));
-    run_with_input(&s, &["-i", "a", "b"], b"").expect(0, "", "ln: replace 'b'? ");
+    s.run_with_input("ln", &["-i", "a", "b"], b"").expect(0, "", "ln: replace 'b'? ");
     assert!(!same_file(&s, "a", "b"));
-    run_with_input(&s, &["-iv", "a", "b"], b"yes\n").expect(0, "'b' => 'a'\n", "ln: replace 'b'? ");
+    s.run_with_input("ln", &["-iv", "a", "b"], b"yes\n").expect(0, "'b' => 'a'\n", "ln: replace 'b'? ");
     assert!(same_file(&s, "a", "b"));
     // One line per question; no question for a name that does not exist.
     s.write("d/a", "");
     s.write("d/c", "");
-    run_with_input(&s, &["-iv", "a", "b", "c", "d"], b"Y\nn\n").expect(
+    s.run_with_input("ln", &["-iv", "a", "b", "c", "d"], b"Y\nn\n").expect(
         0,
         "'d/a' => 'a'\n'd/b' => 'b'\n",
         "ln: replace 'd/a'? ln: replace 'd/c'? ",
     );
     assert!(same_file(&s, "a", "d/a") && !same_file(&s, "c", "d/c"));
     // The last of -i and -f wins.
-    run_with_input(&s, &["-if", "c", "d/c"], b"").expect(0, "", "");
+    s.run_with_input("ln", &["-if", "c", "d/c"], b"").expect(0, "", "");
     assert!(same_file(&s, "c", "d/c"));
 }
 

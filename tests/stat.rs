@@ -11,7 +11,7 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt, symlink};
 use std::path::Path;
 use std::process::Command;
 
-use common::{Outcome, Sandbox, is_root, skip};
+use common::{Outcome, Sandbox, is_root, skip, utc_full_iso};
 
 const FIXED_TIME: &str = "2020-01-02 03:04:05.123456789";
 
@@ -59,27 +59,6 @@ fn stat_env(sandbox: &Sandbox, env: &[(&str, &str)], args: &[&str]) -> Outcome {
     Outcome { stdout: out.stdout, stderr: out.stderr, code: out.status.code() }
 }
 
-/// A time as `%y` shows it in UTC (civil date from days, no libc).
-fn utc(seconds: i64, nanoseconds: i64) -> String {
-    let days = seconds.div_euclid(86_400);
-    let second_of_day = seconds.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{nanoseconds:09} +0000",
-        second_of_day / 3600,
-        second_of_day / 60 % 60,
-        second_of_day % 60
-    )
-}
-
 fn user_and_group(meta: &fs::Metadata) -> (String, String) {
     let name = |database: &str, id: u32| {
         let out = Command::new("getent").args([database, &id.to_string()]).output().expect("run getent");
@@ -94,7 +73,7 @@ fn birth(path: &Path) -> String {
     match created {
         Ok(time) => {
             let since = time.duration_since(std::time::UNIX_EPOCH).unwrap();
-            utc(since.as_secs() as i64, i64::from(since.subsec_nanos()))
+            utc_full_iso(since.as_secs() as i64, i64::from(since.subsec_nanos()))
         }
         Err(_) => "-".to_string(),
     }
@@ -119,7 +98,7 @@ fn default_layout_of_a_regular_file() {
         user,
         meta.gid(),
         group,
-        utc(meta.ctime(), meta.ctime_nsec()),
+        utc_full_iso(meta.ctime(), meta.ctime_nsec()),
         birth(&sandbox.path("f")),
     );
     stat_env(&sandbox, &[("TZ", "UTC0")], &["f"]).expect(0, &expected, "");

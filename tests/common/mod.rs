@@ -204,6 +204,23 @@ impl Sandbox {
         Outcome::from(self.command(applet).args(args).output().expect("run applet"))
     }
 
+    /// `applet ARGS` with `input` on its standard input.
+    pub fn run_with_input(&self, applet: &str, args: &[&str], input: &[u8]) -> Outcome {
+        use std::io::Write;
+        let mut child = self
+            .command(applet)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run applet");
+        // The applet may exit without reading it all: a closed pipe is no
+        // failure of the test.
+        let _ = child.stdin.take().expect("piped stdin").write_all(input);
+        Outcome::from(child.wait_with_output().expect("wait for applet"))
+    }
+
     /// `sh -c SCRIPT` with our applets first in PATH.
     pub fn sh(&self, script: &str) -> Outcome {
         let mut command = self.command("sh");
@@ -216,6 +233,28 @@ impl Default for Sandbox {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A time as GNU shows it in full-iso style (stat's `%y`, du's
+/// `--time-style=full-iso`) in UTC: the civil date from days, no libc.
+pub fn utc_full_iso(seconds: i64, nanoseconds: i64) -> String {
+    let days = seconds.div_euclid(86_400);
+    let second_of_day = seconds.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}.{nanoseconds:09} +0000",
+        second_of_day / 3600,
+        second_of_day / 60 % 60,
+        second_of_day % 60
+    )
 }
 
 pub fn is_root() -> bool {
